@@ -1,0 +1,127 @@
+"""Case validation (DESIGN.md §3) and the mapping of a case to a Cedar request.
+
+A case as JSON is an object with exactly the eleven keys of the decision space. A
+missing key, an unknown key, a value outside its list or a value of the wrong JSON
+type (the string "true" where a boolean belongs) is an `InvalidCaseError` that names
+the key and the allowed values.
+
+The Cedar request follows `haven/policies/haven.cedarschema`: principal
+`Haven::Officer`, resource `Haven::Person`, action `Haven::Action::"<action>"`, and
+the other ten attributes in `context`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from haven.policy.space import ATTRIBUTE_BY_NAME, ATTRIBUTE_NAMES, ATTRIBUTES, Case, format_values
+
+OFFICER_UID = {"type": "Haven::Officer", "id": "officer"}
+PERSON_UID = {"type": "Haven::Person", "id": "person"}
+ACTION_TYPE = "Haven::Action"
+
+
+@dataclass(frozen=True)
+class CaseProblem:
+    """One thing wrong with a case: the key, what was expected and what was found."""
+
+    key: str
+    expected: str
+    actual: str
+
+    def __str__(self) -> str:
+        if self.actual == _UNKNOWN_KEY:
+            return f"unknown key {self.key!r}: {self.expected}"
+        return f"{self.key}: expected {self.expected}; got {self.actual}"
+
+
+_UNKNOWN_KEY = "an unknown key"
+
+
+class InvalidCaseError(ValueError):
+    """A case is not a point of the decision space.
+
+    `problems` lists every problem found, in attribute order; the message names each
+    key with its allowed values.
+    """
+
+    def __init__(self, problems: list[CaseProblem]) -> None:
+        self.problems = problems
+        super().__init__("invalid case: " + "; ".join(str(problem) for problem in problems))
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"boolean {'true' if value else 'false'}"
+    if isinstance(value, str):
+        return f"string {value!r}"
+    if value is None:
+        return "null"
+    if isinstance(value, int | float):
+        return f"number {value!r}"
+    return type(value).__name__
+
+
+def validate_case(case: Any) -> Case:
+    """Check that `case` is exactly one point of the space and return a clean copy.
+
+    Raises:
+        InvalidCaseError: `case` is not a mapping, or has a missing key, an unknown
+            key, a value outside its attribute's list or a value of the wrong type.
+    """
+    if not isinstance(case, Mapping):
+        raise InvalidCaseError(
+            [
+                CaseProblem(
+                    "case",
+                    f"a JSON object with the keys {', '.join(ATTRIBUTE_NAMES)}",
+                    _describe(case),
+                )
+            ]
+        )
+    problems: list[CaseProblem] = []
+    for key in case:
+        if key not in ATTRIBUTE_BY_NAME:
+            problems.append(
+                CaseProblem(
+                    str(key),
+                    f"the allowed keys are {', '.join(ATTRIBUTE_NAMES)}",
+                    _UNKNOWN_KEY,
+                )
+            )
+    clean: Case = {}
+    for attribute in ATTRIBUTES:
+        allowed = f"one of {format_values(attribute.values)}"
+        if attribute.name not in case:
+            problems.append(CaseProblem(attribute.name, allowed, "nothing (the key is missing)"))
+            continue
+        value = case[attribute.name]
+        if attribute.is_bool and not isinstance(value, bool):
+            problems.append(
+                CaseProblem(
+                    attribute.name, f"a JSON boolean, {allowed} (unquoted)", _describe(value)
+                )
+            )
+            continue
+        if not attribute.is_bool and not isinstance(value, str):
+            problems.append(CaseProblem(attribute.name, f"a string, {allowed}", _describe(value)))
+            continue
+        if value not in attribute.values:
+            problems.append(CaseProblem(attribute.name, allowed, _describe(value)))
+            continue
+        clean[attribute.name] = value
+    if problems:
+        raise InvalidCaseError(problems)
+    return clean
+
+
+def case_to_request(case: Case) -> dict[str, Any]:
+    """The cedarpy request for a valid case (see `validate_case`)."""
+    return {
+        "principal": OFFICER_UID,
+        "action": {"type": ACTION_TYPE, "id": case["action"]},
+        "resource": PERSON_UID,
+        "context": {name: case[name] for name in ATTRIBUTE_NAMES if name != "action"},
+    }
