@@ -1,0 +1,68 @@
+"""Named exceptions for the ledger library, one per failure class.
+
+Every integrity failure is an exception (never a boolean), and every message says
+what was expected and what was found. Messages never include leaf contents: a
+leaf is an event, and the caller decides what may be shown.
+"""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """Root of every error raised by :mod:`haven.ledger`."""
+
+
+class InvalidProofError(LedgerError):
+    """A Merkle proof does not verify."""
+
+
+class InvalidInclusionProofError(InvalidProofError):
+    """An RFC 9162 §2.1.3 inclusion proof does not verify."""
+
+
+class InvalidConsistencyProofError(InvalidProofError):
+    """An RFC 9162 §2.1.4 consistency proof does not verify."""
+
+
+class InvalidNoteError(LedgerError):
+    """A signed note or a verifier key is malformed (C2SP signed-note)."""
+
+
+class InvalidSignatureError(LedgerError):
+    """A signed note carries no valid signature from a known key."""
+
+
+class InvalidCheckpointError(LedgerError):
+    """A checkpoint body is malformed or names the wrong origin (C2SP tlog-checkpoint)."""
+
+
+class InvalidTileError(LedgerError):
+    """A tile or entry bundle is malformed, missing or does not match (C2SP tlog-tiles)."""
+
+
+class EntryTooLargeError(LedgerError, ValueError):
+    """A log entry exceeds the 65,535 bytes an entry bundle can carry."""
+
+
+class InvalidEventError(LedgerError, ValueError):
+    """An event is not a valid Haven ledger event."""
+
+
+class PersonalDataError(InvalidEventError):
+    """An event payload has a key that looks like personal data."""
+
+
+class LogVerificationError(LedgerError):
+    """Whole-log verification failed.
+
+    Attributes:
+        reason: a short machine-readable failure class, one of ``leaf_mismatch``,
+            ``missing_leaves``, ``extra_leaves``, ``root_mismatch``.
+        position: the index of the first leaf that is wrong, missing or extra, or
+            ``None`` when the position cannot be located (no usable tiles).
+    """
+
+    def __init__(self, message: str, *, reason: str, position: int | None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.position = position
