@@ -21,6 +21,7 @@ rules carry (first appearance order, without repeats).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -95,20 +96,24 @@ class CompiledTable:
         return int(self.outcome_ids.nbytes)
 
 
-def canonical_table(raw_ids: np.ndarray, outcomes: list[Outcome]) -> CompiledTable:
-    """Renumber outcome ids by first appearance in point order and drop unused outcomes.
+def canonical_table(labels: np.ndarray, outcome_of: Callable[[int], Outcome]) -> CompiledTable:
+    """Build a table from any per-point labelling, numbering outcomes canonically.
 
-    `raw_ids` may use any numbering into `outcomes`; the result follows the canonical
-    numbering described in the module docstring.
+    `labels` holds one integer label per point (length `space.SIZE`); `outcome_of`
+    maps a label to its outcome. Equal labels must mean equal outcomes; the result
+    numbers outcome ids by first appearance in point order (module docstring).
+
+    Raises:
+        TableError: more distinct outcomes than a uint16 can number.
     """
-    unique, first_index, inverse = np.unique(raw_ids, return_index=True, return_inverse=True)
-    order = np.argsort(first_index, kind="stable")
+    unique, first_index, inverse = np.unique(labels, return_index=True, return_inverse=True)
     if len(unique) > MAX_OUTCOMES:
         raise TableError(f"expected at most {MAX_OUTCOMES} distinct outcomes, got {len(unique)}")
+    order = np.argsort(first_index, kind="stable")
     rank = np.empty(len(unique), dtype=np.int64)
     rank[order] = np.arange(len(unique))
-    ids = rank[inverse.reshape(-1)].astype(OUTCOME_DTYPE)
+    ids = rank.astype(OUTCOME_DTYPE)[inverse.reshape(-1)]
     return CompiledTable(
         outcome_ids=ids,
-        outcomes=tuple(outcomes[int(unique[k])] for k in order),
+        outcomes=tuple(outcome_of(int(unique[k])) for k in order),
     )

@@ -1,0 +1,78 @@
+"""A policy together with its compiled table, and `compile_policy` with the disk cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from haven.policy.cache import cache_key, default_cache_dir, read_table, write_table
+from haven.policy.compiler import ENGINE_VERSION, compile_table
+from haven.policy.model import Policy
+from haven.policy.schema import schema_text
+from haven.policy.table import CompiledTable
+
+if TYPE_CHECKING:
+    from haven.policy.decide import PolicyDecision
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledPolicy:
+    """A loaded policy and its outcome table over the whole decision space."""
+
+    policy: Policy
+    table: CompiledTable
+
+    @property
+    def id(self) -> str:
+        return self.policy.id
+
+    @property
+    def version(self) -> str:
+        return self.policy.version
+
+    def decide(self, case: object) -> PolicyDecision:
+        """Validate `case` and decide it from the table (see `haven.policy.decide`)."""
+        from haven.policy.decide import decide
+
+        return decide(self, case)
+
+    def decide_points(self, points: np.ndarray) -> np.ndarray:
+        """Outcome ids for many point indices; `self.table.outcomes[id]` is each outcome."""
+        return self.table.decide_points(points)
+
+
+def compile_policy(
+    policy: Policy, *, use_cache: bool = True, cache_dir: Path | None = None
+) -> CompiledPolicy:
+    """Compile `policy` over the whole space, reading and filling the disk cache.
+
+    A cached table is used only if it reads back intact and names only rules the
+    policy has; otherwise the policy is recompiled and the file replaced. Failing to
+    write the cache (read-only data directory) does not fail the compilation.
+
+    Raises:
+        PolicyEvaluationError: some rule errors at some point of the space.
+    """
+    if not use_cache:
+        return CompiledPolicy(policy=policy, table=compile_table(policy))
+    directory = cache_dir if cache_dir is not None else default_cache_dir()
+    key = cache_key(
+        policy_text=policy.text, schema_text=schema_text(), engine_version=ENGINE_VERSION
+    )
+    table = read_table(directory, key)
+    if table is not None and _names_only_known_rules(table, policy):
+        return CompiledPolicy(policy=policy, table=table)
+    table = compile_table(policy)
+    try:
+        write_table(directory, key, table)
+    except OSError:
+        pass  # the cache is an optimisation; the compiled table is already correct
+    return CompiledPolicy(policy=policy, table=table)
+
+
+def _names_only_known_rules(table: CompiledTable, policy: Policy) -> bool:
+    known = {rule.id for rule in policy.rules}
+    return all(set(outcome.rule_ids) <= known for outcome in table.outcomes)
