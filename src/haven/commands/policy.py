@@ -1,0 +1,236 @@
+"""`haven policy …`: list, show, decide, diff, check, notice, report (DESIGN.md §6).
+
+Each sub-command is one `_register_<name>` function (parser) and one `run_<name>`
+function (behaviour). Library errors (`PolicyError`, `InvalidCaseError`) become
+`CommandError`, which `haven` prints as one line on stderr with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from haven.commands import CommandError
+from haven.policy import (
+    CompiledPolicy,
+    InvalidCaseError,
+    Policy,
+    PolicyError,
+    load_compiled_policy,
+    load_policy,
+    shipped_policy_ids,
+)
+from haven.policy.obligations import describe_obligation
+
+POLICY_HELP = "a shipped policy id (see `haven policy list`) or a path to a .cedar file"
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("policy", help="inspect, decide and compare data-sharing policies")
+    parser.set_defaults(run=lambda _args: _print_usage(parser))
+    subcommands = parser.add_subparsers(dest="policy_command", metavar="SUBCOMMAND")
+    _register_list(subcommands)
+    _register_show(subcommands)
+    _register_decide(subcommands)
+    # diff, check, notice and report register here as well (DESIGN.md §6).
+
+
+# --- shared helpers -------------------------------------------------------------
+
+
+def open_policy(spec: str) -> Policy:
+    """Load POLICY, turning a refusal into a `CommandError` that says what to fix."""
+    try:
+        return load_policy(spec)
+    except PolicyError as error:
+        raise CommandError(f"policy {spec}: {error}") from error
+
+
+def open_compiled_policy(spec: str) -> CompiledPolicy:
+    """Load and compile POLICY (using the compile cache), errors as `CommandError`."""
+    try:
+        return load_compiled_policy(spec)
+    except PolicyError as error:
+        raise CommandError(f"policy {spec}: {error}") from error
+
+
+def print_json(document: Any) -> None:
+    json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def _print_usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+# --- haven policy list -------------------------------------------------------------
+
+
+def _register_list(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser("list", help="list the shipped policies")
+    parser.add_argument("--json", action="store_true", help="print JSON on stdout")
+    parser.set_defaults(run=run_list)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    entries: list[dict[str, Any]] = []
+    for policy_id in shipped_policy_ids():
+        try:
+            policy = load_policy(policy_id)
+        except PolicyError as error:
+            # One broken file must not hide the others; say what is wrong with it.
+            entries.append({"id": policy_id, "error": str(error)})
+            continue
+        entries.append(
+            {
+                "id": policy.id,
+                "version": policy.version,
+                "title": policy.title,
+                "rules": len(policy.rules),
+            }
+        )
+    if args.json:
+        print_json({"policies": entries})
+        return 0
+    if not entries:
+        print("No shipped policies found.")
+        return 0
+    width = max(len(entry["id"]) for entry in entries)
+    for entry in entries:
+        if "error" in entry:
+            print(f"{entry['id']:<{width}}  REFUSED: {entry['error']}")
+        else:
+            print(
+                f"{entry['id']:<{width}}  {entry['version']}  {entry['rules']:>2} rules  "
+                f"{entry['title']}"
+            )
+    return 0
+
+
+# --- haven policy show -------------------------------------------------------------
+
+
+def _register_show(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser("show", help="show a policy's rules with their citations")
+    parser.add_argument("policy", metavar="POLICY", help=POLICY_HELP)
+    parser.add_argument("--json", action="store_true", help="print JSON on stdout")
+    parser.set_defaults(run=run_show)
+
+
+def policy_document(policy: Policy) -> dict[str, Any]:
+    """The JSON form of `haven policy show --json`."""
+    return {
+        "policy": policy.id,
+        "version": policy.version,
+        "title": policy.title,
+        "rules": [
+            {
+                "id": rule.id,
+                "effect": rule.effect,
+                "summary": rule.summary,
+                "source": rule.source,
+                "obligations": list(rule.obligations),
+                "line": rule.line,
+                "text": rule.text,
+            }
+            for rule in policy.rules
+        ],
+    }
+
+
+def run_show(args: argparse.Namespace) -> int:
+    policy = open_policy(args.policy)
+    if args.json:
+        print_json(policy_document(policy))
+        return 0
+    print(f"{policy.id}: {policy.title}")
+    print(f"version {policy.version}, {len(policy.rules)} rules")
+    for number, rule in enumerate(policy.rules, start=1):
+        verb = "FORBID" if rule.effect == "forbid" else "PERMIT"
+        print()
+        print(f"{number}. {verb}  {rule.id}")
+        print(textwrap.fill(rule.summary, width=88, initial_indent="   ", subsequent_indent="   "))
+        print(
+            textwrap.fill(
+                f"Source: {rule.source}", width=88, initial_indent="   ", subsequent_indent="   "
+            )
+        )
+        if rule.obligations:
+            duties = "; ".join(f"{o} ({describe_obligation(o)})" for o in rule.obligations)
+            print(
+                textwrap.fill(
+                    f"Obligations: {duties}",
+                    width=88,
+                    initial_indent="   ",
+                    subsequent_indent="   ",
+                )
+            )
+        if rule.text:
+            print(textwrap.indent(_without_annotations(rule.text), "     | "))
+    return 0
+
+
+def _without_annotations(text: str) -> str:
+    """The rule's Cedar text from `permit`/`forbid` on (annotations are shown above)."""
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith(("permit", "forbid")):
+            return "\n".join(lines[index:])
+    return text
+
+
+# --- haven policy decide -------------------------------------------------------------
+
+
+def _register_decide(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser("decide", help="decide one case under a policy")
+    parser.add_argument("policy", metavar="POLICY", help=POLICY_HELP)
+    parser.add_argument(
+        "--case",
+        required=True,
+        metavar="FILE",
+        help="a JSON file holding one case (DESIGN.md §3), or - for standard input",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON on stdout")
+    parser.set_defaults(run=run_decide)
+
+
+def read_case(source: str) -> Any:
+    """The JSON value in FILE (or standard input for `-`), errors as `CommandError`."""
+    name = "standard input" if source == "-" else repr(source)
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"cannot read the case file {name}: {error}") from error
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CommandError(
+            f"the case in {name} is not valid JSON (line {error.lineno}, column "
+            f"{error.colno}: {error.msg}); expected one object with the 11 keys of the "
+            f"decision space"
+        ) from error
+
+
+def run_decide(args: argparse.Namespace) -> int:
+    case = read_case(args.case)
+    compiled = open_compiled_policy(args.policy)
+    try:
+        result = compiled.decide(case)
+    except InvalidCaseError as error:
+        raise CommandError(str(error)) from error
+    if args.json:
+        print_json(result.to_json())
+        return 0
+    print(f"{result.decision.upper()} under {result.policy} (version {result.version})")
+    print(textwrap.fill(result.explanation, width=88))
+    for reason in result.reasons:
+        print(f"  - {reason.id}: {reason.summary} [{reason.source}]")
+    if result.obligations:
+        print("Obligations: " + ", ".join(result.obligations))
+    return 0

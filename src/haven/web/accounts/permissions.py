@@ -1,0 +1,88 @@
+"""What each role may see and do: the one place that decides it.
+
+A user's powers come only from memberships (a role in a force) and from membership
+of advocate organisations. Views, selectors and services ask here; nothing else
+inspects `Membership.role` to grant access.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db.models import QuerySet
+
+from haven.web.accounts.models import Force, Role, User
+
+
+class Capability(StrEnum):
+    VIEW_REPORTS = "view_reports"
+    RECORD_REPORTS = "record_reports"
+    REQUEST_DECISIONS = "request_decisions"  # status checks, disclosures, arrest requests
+    APPROVE_DECISIONS = "approve_decisions"  # the second pair of eyes under dual control
+    MANAGE_POLICY = "manage_policy"  # draft, compare, verify and sign off policy versions
+    ANSWER_SUBJECT_ACCESS = "answer_subject_access"
+    VERIFY_LEDGER = "verify_ledger"
+    VIEW_STATISTICS = "view_statistics"
+
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.OFFICER: frozenset(
+        {Capability.VIEW_REPORTS, Capability.RECORD_REPORTS, Capability.REQUEST_DECISIONS}
+    ),
+    Role.SUPERVISOR: frozenset(
+        {
+            Capability.VIEW_REPORTS,
+            Capability.RECORD_REPORTS,
+            Capability.REQUEST_DECISIONS,
+            Capability.APPROVE_DECISIONS,
+        }
+    ),
+    # The DPO governs policy and answers subject-access requests; they read reports
+    # only to answer those requests, never to investigate.
+    Role.DPO: frozenset(
+        {
+            Capability.VIEW_REPORTS,
+            Capability.MANAGE_POLICY,
+            Capability.ANSWER_SUBJECT_ACCESS,
+            Capability.VERIFY_LEDGER,
+            Capability.VIEW_STATISTICS,
+        }
+    ),
+    # Oversight sees the ledger and privacy-safe statistics, never a report's content.
+    Role.AUDITOR: frozenset({Capability.VERIFY_LEDGER, Capability.VIEW_STATISTICS}),
+}
+
+
+class AdvocateCapability(StrEnum):
+    SUBMIT_ON_BEHALF = "submit_on_behalf"
+    VIEW_OWN_SUBMISSIONS = "view_own_submissions"
+
+
+ADVOCATE_CAPABILITIES: frozenset[AdvocateCapability] = frozenset(AdvocateCapability)
+
+
+def capabilities_in_force(*, user: User, force: Force) -> frozenset[Capability]:
+    """Everything `user` may do in `force`, from all their roles there."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    roles = user.memberships.filter(force=force).values_list("role", flat=True)
+    granted: set[Capability] = set()
+    for role in roles:
+        granted |= ROLE_CAPABILITIES[Role(role)]
+    return frozenset(granted)
+
+
+def can(*, user: User, capability: Capability, force: Force) -> bool:
+    return capability in capabilities_in_force(user=user, force=force)
+
+
+def forces_where(*, user: User, capability: Capability) -> QuerySet[Force]:
+    """The forces in which `user` holds a role granting `capability`."""
+    if not user.is_authenticated or not user.is_active:
+        return Force.objects.none()
+    roles = [role for role, granted in ROLE_CAPABILITIES.items() if capability in granted]
+    return Force.objects.filter(memberships__user=user, memberships__role__in=roles).distinct()
+
+
+def is_advocate(*, user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.advocate_organisations.exists())

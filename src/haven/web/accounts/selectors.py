@@ -1,0 +1,57 @@
+"""Reads about users, forces and organisations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from haven.web.accounts.models import AdvocateOrganisation, Force, Membership, User
+from haven.web.accounts.permissions import (
+    ADVOCATE_CAPABILITIES,
+    AdvocateCapability,
+    Capability,
+    capabilities_in_force,
+)
+
+
+def force_list() -> QuerySet[Force]:
+    return Force.objects.order_by("name")
+
+
+@dataclass(frozen=True)
+class ForceAccess:
+    force: Force
+    roles: list[str]
+    capabilities: frozenset[Capability]
+
+
+@dataclass(frozen=True)
+class UserAccess:
+    """What a signed-in user may do, for their home page."""
+
+    forces: list[ForceAccess]
+    organisations: list[AdvocateOrganisation]
+    advocate_capabilities: frozenset[AdvocateCapability]
+
+
+def user_access(*, user: User) -> UserAccess:
+    memberships = (
+        Membership.objects.filter(user=user).select_related("force").order_by("force__name", "role")
+    )
+    by_force: dict[int, tuple[Force, list[str]]] = {}
+    for membership in memberships:
+        by_force.setdefault(membership.force_id, (membership.force, []))[1].append(
+            membership.get_role_display()
+        )
+    organisations = list(user.advocate_organisations.order_by("name"))
+    return UserAccess(
+        forces=[
+            ForceAccess(
+                force=force, roles=roles, capabilities=capabilities_in_force(user=user, force=force)
+            )
+            for force, roles in by_force.values()
+        ],
+        organisations=organisations,
+        advocate_capabilities=ADVOCATE_CAPABILITIES if organisations else frozenset(),
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from haven.web.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    path("home/", views.home_view, name="home"),
+    path("forces/", views.force_index_view, name="force-index"),
+]

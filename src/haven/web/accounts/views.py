@@ -1,0 +1,28 @@
+"""Sign in, sign out and the signed-in home page."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from haven.web.accounts.selectors import force_list, user_access
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+@login_required
+def home_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/home.html", {"access": user_access(user=request.user)})
+
+
+def force_index_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/force/index.html", {"forces": force_list()})

@@ -1,0 +1,277 @@
+"""Demo data: three forces' staff, an inspectorate auditor, an advocate charity and 24 reports.
+
+`demo_load` is idempotent: every row has a stable natural key, and rows that exist
+are left alone, so running `haven demo` twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+
+from haven.web.accounts import services as account_services
+from haven.web.accounts.models import AdvocateOrganisation, Force, Role, User
+from haven.web.reporting.models import Channel, Report, Stage
+from haven.web.reporting.services import PersonInReport, report_create, report_stage_change
+
+# Demo only: printed by `make run`, never valid outside a demo database.
+DEMO_PASSWORD = "haven-demo-password"  # noqa: S105
+
+DEMO_FORCES = {"met": "metropolitan", "wmp": "west-midlands", "gmp": "greater-manchester"}
+ADVOCATE_ORGANISATION = ("safe-passage", "Safe Passage Women's Aid (demo)")
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    description: str
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    logins: list[DemoLogin]
+    reports_created: int
+    reports_total: int
+
+
+# (offence, account, people as (role, label), stage, channel)
+_REPORTS: list[tuple[str, str, list[tuple[str, str]], str, str]] = [
+    (
+        "domestic_abuse",
+        "My husband hit me and took my passport. He says nobody will believe me.",
+        [("victim", "the caller"), ("suspect", "her husband")],
+        "investigation",
+        "portal",
+    ),
+    (
+        "domestic_abuse",
+        "Client reports repeated threats to kill from her partner.",
+        [("victim", "the client"), ("suspect", "her partner")],
+        "report",
+        "advocate",
+    ),
+    (
+        "modern_slavery",
+        "I work in a car wash and they keep my wages and my documents.",
+        [("victim", "the caller"), ("suspect", "the site manager"), ("witness", "a co-worker")],
+        "investigation",
+        "portal",
+    ),
+    (
+        "sexual_offence",
+        "I was assaulted by my landlord when I could not pay rent.",
+        [("victim", "the caller"), ("suspect", "the landlord")],
+        "prosecution",
+        "portal",
+    ),
+    (
+        "hate_crime",
+        "A man shouted at me on the bus because of my headscarf and pushed me.",
+        [("victim", "the caller"), ("suspect", "an unknown man"), ("witness", "the bus driver")],
+        "report",
+        "portal",
+    ),
+    (
+        "honour_based_abuse",
+        "Client's family are arranging to take her abroad to be married.",
+        [("victim", "the client"), ("suspect", "her father")],
+        "investigation",
+        "advocate",
+    ),
+    (
+        "stalking_harassment",
+        "My former employer follows me home and sends messages every night.",
+        [("victim", "the caller"), ("suspect", "the former employer")],
+        "report",
+        "officer",
+    ),
+    (
+        "violent_crime",
+        "I saw two men attack a delivery rider outside the shop.",
+        [("witness", "the caller"), ("victim", "the delivery rider"), ("suspect", "two men")],
+        "investigation",
+        "portal",
+    ),
+    (
+        "other",
+        "My phone and bag were stolen at the market.",
+        [("victim", "the caller")],
+        "concluded",
+        "officer",
+    ),
+    (
+        "domestic_abuse",
+        "Both partners called; each says the other attacked them.",
+        [("victim_and_suspect", "the first caller"), ("victim_and_suspect", "the second caller")],
+        "investigation",
+        "officer",
+    ),
+    (
+        "modern_slavery",
+        "Client was brought to the UK to work in a house and is not allowed out.",
+        [("victim", "the client"), ("suspect", "the employer")],
+        "report",
+        "advocate",
+    ),
+    (
+        "sexual_offence",
+        "I saw a man touch a woman on the train against her will.",
+        [("witness", "the caller"), ("victim", "a woman on the train"), ("suspect", "a man")],
+        "report",
+        "portal",
+    ),
+    (
+        "violent_crime",
+        "I was robbed at knifepoint walking home from my night shift.",
+        [("victim", "the caller"), ("suspect", "an unknown man")],
+        "investigation",
+        "portal",
+    ),
+    (
+        "hate_crime",
+        "Our shop window was smashed and racist words painted on the door.",
+        [("victim", "the shop owner"), ("witness", "a neighbour")],
+        "concluded",
+        "officer",
+    ),
+    (
+        "domestic_abuse",
+        "My son's father threatens to report me to the Home Office if I leave.",
+        [("victim", "the caller"), ("suspect", "the child's father")],
+        "report",
+        "portal",
+    ),
+    (
+        "stalking_harassment",
+        "Someone keeps posting my address online with threats.",
+        [("victim", "the caller"), ("suspect", "unknown")],
+        "investigation",
+        "portal",
+    ),
+    (
+        "other",
+        "Fraud: an agent took money for a visa application that never existed.",
+        [("victim", "the caller"), ("suspect", "the agent")],
+        "investigation",
+        "advocate",
+    ),
+    (
+        "modern_slavery",
+        "Workers at a nail bar sleep on the premises and are never paid.",
+        [("witness", "the caller"), ("victim", "the workers"), ("suspect", "the owner")],
+        "report",
+        "portal",
+    ),
+    (
+        "violent_crime",
+        "I was attacked at work and my employer told me not to call the police.",
+        [("victim", "the caller"), ("suspect", "a customer"), ("witness", "the employer")],
+        "prosecution",
+        "portal",
+    ),
+    (
+        "domestic_abuse",
+        "Client has been locked in the flat by her partner for weeks.",
+        [("victim", "the client"), ("suspect", "her partner")],
+        "investigation",
+        "advocate",
+    ),
+    (
+        "sexual_offence",
+        "Client was raped by a man who offered her work.",
+        [("victim", "the client"), ("suspect", "the man")],
+        "report",
+        "advocate",
+    ),
+    (
+        "honour_based_abuse",
+        "My brothers threatened me for seeing someone they do not approve of.",
+        [("victim", "the caller"), ("suspect", "her brothers")],
+        "report",
+        "portal",
+    ),
+    (
+        "other",
+        "Burglary at a shared house; nobody was home.",
+        [("victim", "the tenants"), ("witness", "a neighbour")],
+        "concluded",
+        "officer",
+    ),
+    (
+        "violent_crime",
+        "A fight outside a bar; I was hurt and also hit someone back.",
+        [("victim_and_suspect", "the caller"), ("suspect", "the other man")],
+        "investigation",
+        "officer",
+    ),
+]
+
+
+def _demo_user(username: str, first_name: str, last_name: str) -> tuple[User, bool]:
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        return existing, False
+    user = account_services.user_create(
+        username=username, password=DEMO_PASSWORD, first_name=first_name, last_name=last_name
+    )
+    return user, True
+
+
+@transaction.atomic
+def demo_load() -> DemoSummary:
+    """Create the demo users, memberships and reports that do not exist yet."""
+    forces = {short: Force.objects.get(code=code) for short, code in DEMO_FORCES.items()}
+    logins: list[DemoLogin] = []
+    role_titles = {
+        Role.OFFICER: "Officer",
+        Role.SUPERVISOR: "Supervisor",
+        Role.DPO: "Data protection officer",
+    }
+    for short, force in forces.items():
+        for role, title in role_titles.items():
+            username = f"{role.value}.{short}"
+            user, _created = _demo_user(username, title, force.name)
+            account_services.membership_grant(user=user, force=force, role=role)
+            logins.append(DemoLogin(username, f"{title}, {force.name}"))
+
+    auditor, _created = _demo_user("auditor", "Inspector", "HMICFRS (demo)")
+    for force in forces.values():
+        account_services.membership_grant(user=auditor, force=force, role=Role.AUDITOR)
+    logins.append(DemoLogin("auditor", "Auditor (inspectorate) for all three forces"))
+
+    code, name = ADVOCATE_ORGANISATION
+    organisation, _created = AdvocateOrganisation.objects.get_or_create(
+        code=code, defaults={"name": name}
+    )
+    advocate, _created = _demo_user("advocate", "Advocate", name)
+    account_services.advocate_organisation_join(user=advocate, organisation=organisation)
+    logins.append(DemoLogin("advocate", f"Advocate, {name}"))
+
+    created = 0
+    force_cycle = list(forces.values())
+    start = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
+    for number, (offence, account, people, stage, channel) in enumerate(_REPORTS, start=1):
+        reference = f"HVN-DEMO-{number:04d}"
+        if Report.objects.filter(reference=reference).exists():
+            continue
+        force = force_cycle[number % len(force_cycle)]
+        short = next(s for s, f in forces.items() if f == force)
+        report = report_create(
+            force=force,
+            offence=offence,
+            account=account,
+            people=[PersonInReport(role=role, label=label) for role, label in people],
+            channel=Channel(channel),
+            recorded_by=User.objects.get(username=f"officer.{short}")
+            if channel == "officer"
+            else None,
+            advocate_organisation=organisation if channel == "advocate" else None,
+            received_at=start + timedelta(days=number * 2, hours=number % 7),
+            reference=reference,
+        )
+        if stage != Stage.REPORT:
+            report_stage_change(report=report, stage=Stage(stage))
+        created += 1
+    return DemoSummary(logins=logins, reports_created=created, reports_total=Report.objects.count())

@@ -1,0 +1,1 @@
+"""Settings split by concern: base (shared), local (default), production, test."""

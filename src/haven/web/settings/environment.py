@@ -1,0 +1,101 @@
+"""The one place Haven reads its configuration from the environment.
+
+Every setting that differs between a laptop, CI and production comes from here;
+settings modules never call `os.environ` themselves. A bad value raises
+`ConfigurationError` with one line that says what to fix.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+SUPPORTED_DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql")
+
+
+class ConfigurationError(Exception):
+    """The environment holds a value Haven cannot use."""
+
+
+def data_dir() -> Path:
+    """Where keys and caches live: `HAVEN_DATA_DIR`, default `var/` under the working directory."""
+    return Path(os.environ.get("HAVEN_DATA_DIR") or "var").resolve()
+
+
+def database(default_sqlite: Path) -> dict:
+    """The Django `DATABASES["default"]` entry for `DATABASE_URL` (SQLite under var/ if unset)."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite)}
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in SUPPORTED_DATABASE_SCHEMES:
+        raise ConfigurationError(
+            f"DATABASE_URL must start with sqlite:// or postgres:// (got {_redact(url)!r}); "
+            "for example postgres://haven@127.0.0.1:5432/haven or sqlite:///var/haven.sqlite3"
+        )
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError as error:
+        raise ConfigurationError(
+            f"DATABASE_URL is not a valid URL ({_redact(url)!r}): {error}"
+        ) from None
+    if not config.get("NAME"):
+        raise ConfigurationError(
+            f"DATABASE_URL names no database ({_redact(url)!r}); add it after the host, "
+            "e.g. postgres://haven@127.0.0.1:5432/haven"
+        )
+    return config
+
+
+def secret_key(directory: Path) -> str:
+    """`HAVEN_SECRET_KEY`, or a key generated once and kept under the data directory (mode 0600)."""
+    from_env = os.environ.get("HAVEN_SECRET_KEY")
+    if from_env:
+        return from_env
+    path = directory / "secret_key"
+    if not path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+def debug() -> bool:
+    return _flag("HAVEN_DEBUG")
+
+
+def allowed_hosts(default: list[str]) -> list[str]:
+    value = os.environ.get("HAVEN_ALLOWED_HOSTS", "")
+    hosts = [host.strip() for host in value.split(",") if host.strip()]
+    return hosts or default
+
+
+def frontend_dir(repo_root: Path) -> Path:
+    """The GOV.UK Frontend `dist/govuk` directory (installed by `npm ci`)."""
+    configured = os.environ.get("HAVEN_FRONTEND_DIR")
+    if configured:
+        return Path(configured)
+    return repo_root / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+
+
+def _flag(name: str) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigurationError(f"{name} must be true or false (got {value!r})")
+
+
+def _redact(url: str) -> str:
+    """The URL without its password, for error messages."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url

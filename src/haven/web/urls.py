@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from haven.web import views
+
+urlpatterns = [
+    path("", views.start_view, name="start"),
+    path("healthz", views.health_view, name="health"),
+    path("", include("haven.web.accounts.urls")),
+    path("console/reports/", include("haven.web.reporting.urls")),
+]
+
+handler400 = "haven.web.views.bad_request_view"
+handler403 = "haven.web.views.permission_denied_view"
+handler404 = "haven.web.views.not_found_view"
+handler500 = "haven.web.views.server_error_view"

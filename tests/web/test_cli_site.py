@@ -1,0 +1,92 @@
+"""The `haven` command's site sub-commands: demo, migrate, serve, --version."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from haven import __version__
+from haven.cli import main
+from haven.web.accounts.models import AdvocateOrganisation, Membership, User
+from haven.web.reporting.models import Report, ReportPerson
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "users": User.objects.count(),
+        "memberships": Membership.objects.count(),
+        "organisations": AdvocateOrganisation.objects.count(),
+        "reports": Report.objects.count(),
+        "people": ReportPerson.objects.count(),
+    }
+
+
+def test_demo_twice_changes_nothing_the_second_time(db, capsys):
+    assert main(["demo"]) == 0
+    first = _counts()
+    output = capsys.readouterr().out
+    assert "officer.met" in output and "haven-demo-password" in output
+    assert main(["demo"]) == 0
+    assert _counts() == first
+    assert first["reports"] >= 20
+    assert first["users"] == 11
+
+
+def test_demo_has_every_role_and_every_offence(db):
+    main(["demo"])
+    assert set(Membership.objects.values_list("role", flat=True)) == {
+        "officer",
+        "supervisor",
+        "dpo",
+        "auditor",
+    }
+    assert Report.objects.values("offence").distinct().count() == 8
+    assert set(ReportPerson.objects.values_list("role", flat=True)) == {
+        "victim",
+        "witness",
+        "suspect",
+        "victim_and_suspect",
+    }
+    assert Report.objects.values("force").distinct().count() == 3
+
+
+def test_version_is_printed(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.strip() == f"haven {__version__}"
+
+
+def test_serve_refuses_an_impossible_port(capsys):
+    assert main(["serve", "--port", "70000"]) == 2
+    assert "--port must be between 1 and 65535" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "nonsense",
+        "mysql://root@127.0.0.1/haven",
+        "postgres://u@h:notaport/db",
+        "postgres://127.0.0.1:5432",
+    ],
+)
+def test_malformed_database_url_gives_one_clear_line_and_fails(tmp_path, url):
+    env = {**os.environ, "DATABASE_URL": url, "HAVEN_DATA_DIR": str(tmp_path)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "haven.cli", "demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("haven: DATABASE_URL")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "haven.sqlite3").exists()
