@@ -33,7 +33,7 @@ run: install ## migrate, load demo data, print the demo logins and serve on http
 
 .PHONY: lint
 lint: install ## ruff: lint and formatting check
-	$(RUFF) check src tests bench
+	$(RUFF) check .
 
 .PHONY: test
 test: install lint test-sqlite test-postgres ## lint, then the whole suite on SQLite and the database suite on PostgreSQL
