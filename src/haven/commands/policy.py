@@ -23,6 +23,7 @@ from haven.policy import (
     load_compiled_policy,
     load_policy,
     shipped_policy_ids,
+    validate_case,
 )
 from haven.policy.obligations import describe_obligation
 
@@ -218,12 +219,12 @@ def read_case(source: str) -> Any:
 
 
 def run_decide(args: argparse.Namespace) -> int:
-    case = read_case(args.case)
-    compiled = open_compiled_policy(args.policy)
     try:
-        result = compiled.decide(case)
+        # Check the case before compiling, so a typo costs nothing.
+        case = validate_case(read_case(args.case))
     except InvalidCaseError as error:
-        raise CommandError(str(error)) from error
+        raise CommandError(f"{error} (in {args.case})") from error
+    result = open_compiled_policy(args.policy).decide(case)
     if args.json:
         print_json(result.to_json())
         return 0

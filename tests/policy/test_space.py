@@ -1,0 +1,80 @@
+"""The decision space of DESIGN.md §3 and its mixed-radix point index."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from haven.policy import space
+
+
+def test_space_has_the_eleven_attributes_of_the_design_in_order() -> None:
+    assert space.ATTRIBUTE_NAMES == (
+        "action",
+        "recipient",
+        "role",
+        "offence",
+        "status_concern",
+        "purpose",
+        "stage",
+        "consent",
+        "risk_to_others",
+        "risk_to_life",
+        "regularisation_support",
+    )
+    assert space.SHAPE == (5, 5, 4, 8, 5, 5, 4, 3, 2, 2, 2)
+
+
+def test_space_has_1_920_000_points() -> None:
+    assert space.SIZE == 1_920_000
+
+
+def test_first_attribute_is_most_significant_digit() -> None:
+    assert space.point_to_case(0)["action"] == "pnc_check"
+    assert space.point_to_case(space.SIZE - 1)["action"] == "enforcement"
+    assert space.point_to_case(1)["regularisation_support"] is False
+    assert space.STRIDES[0] == space.SIZE // 5
+    assert space.STRIDES[-1] == 1
+
+
+def test_index_order_matches_numpy_c_order() -> None:
+    positions = (3, 1, 2, 7, 0, 4, 3, 2, 1, 0, 1)
+    assert space.positions_to_point(positions) == int(np.ravel_multi_index(positions, space.SHAPE))
+
+
+@given(st.integers(min_value=0, max_value=space.SIZE - 1))
+def test_point_case_round_trip(point: int) -> None:
+    assert space.case_to_point(space.point_to_case(point)) == point
+
+
+@given(st.lists(st.integers(min_value=0, max_value=space.SIZE - 1), min_size=1, max_size=50))
+def test_vectorised_conversions_agree_with_scalar_ones(points: list[int]) -> None:
+    positions = space.points_to_positions(np.array(points))
+    assert [tuple(row) for row in positions.tolist()] == [
+        space.point_to_positions(p) for p in points
+    ]
+    assert space.positions_to_points(positions).tolist() == points
+
+
+@pytest.mark.parametrize("point", [-1, space.SIZE, 10**9])
+def test_point_outside_the_space_is_refused(point: int) -> None:
+    with pytest.raises(ValueError, match=r"\[0, 1920000\)"):
+        space.point_to_case(point)
+
+
+def test_point_must_be_an_int() -> None:
+    with pytest.raises(TypeError):
+        space.point_to_case("5")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        space.point_to_case(True)
+
+
+def test_string_true_is_not_the_boolean_true() -> None:
+    attribute = space.ATTRIBUTE_BY_NAME["risk_to_life"]
+    assert attribute.position(True) == 0
+    with pytest.raises(ValueError, match="risk_to_life"):
+        attribute.position("true")
+    with pytest.raises(ValueError):
+        attribute.position(1)
