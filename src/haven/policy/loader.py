@@ -177,7 +177,7 @@ def _rules(positional: list[tuple[str, dict[str, Any]]], statements: list[Statem
                 obligations=obligations,
                 annotations=annotations,
                 est=est,
-                text=statement.text.strip() if statement else None,
+                text=statement.code if statement else None,
                 line=statement.line if statement else None,
             )
         )

@@ -183,15 +183,36 @@ def cover(mask: np.ndarray) -> list[tuple[tuple[int, ...], ...]]:
     """
     if mask.ndim == 0:
         return [()] if bool(mask) else []
-    return [tuple(box) for box in _cover(mask)]
+    return list(_cover(np.asarray(mask, dtype=bool), {}))
 
 
-def _cover(mask: np.ndarray) -> list[list[tuple[int, ...]]]:
+SEARCH_LIMIT = 1024
+"""Masks with at most this many cells try every split axis and keep the best cover;
+larger ones split on the greedy choice. Sub-problems are memoised per call."""
+
+_Cover = tuple[tuple[tuple[int, ...], ...], ...]
+_Memo = dict[tuple[tuple[int, ...], bytes], _Cover]
+
+
+def _full(shape: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+    return tuple(tuple(range(n)) for n in shape)
+
+
+def _cover(mask: np.ndarray, memo: _Memo) -> _Cover:
+    key = (mask.shape, mask.tobytes())
+    found = memo.get(key)
+    if found is None:
+        found = _cover_uncached(mask, memo)
+        memo[key] = found
+    return found
+
+
+def _cover_uncached(mask: np.ndarray, memo: _Memo) -> _Cover:
     if not mask.any():
-        return []
+        return ()
     shape = mask.shape
     if mask.all():
-        return [[tuple(range(n)) for n in shape]]
+        return (_full(shape),)
     # Axes along which the mask is constant take all their values in every box;
     # collapse them to size 1 so the split below only sees axes that matter.
     collapsed = []
@@ -202,17 +223,29 @@ def _cover(mask: np.ndarray) -> list[list[tuple[int, ...]]]:
                 mask = first
                 collapsed.append(axis)
     if mask.all():
-        boxes = [[tuple(range(n)) for n in mask.shape]]
+        boxes: _Cover = (_full(mask.shape),)
     else:
-        boxes = _split(mask)
-    for box in boxes:
-        for axis in collapsed:
-            box[axis] = tuple(range(shape[axis]))
-    return boxes
+        axes = [axis for axis in range(mask.ndim) if mask.shape[axis] > 1]
+        if mask.size <= SEARCH_LIMIT:
+            # Small enough to compare every first split: keep the fewest boxes
+            # (ties: the lowest axis, so the answer is deterministic).
+            candidates = [_split_on(mask, axis, memo) for axis in axes]
+            boxes = min(candidates, key=len)
+        else:
+            boxes = _split_on(mask, _greedy_axis(mask, axes), memo)
+    if not collapsed:
+        return boxes
+    return tuple(
+        tuple(
+            tuple(range(shape[axis])) if axis in collapsed else box[axis]
+            for axis in range(len(shape))
+        )
+        for box in boxes
+    )
 
 
 def _classes(mask: np.ndarray, axis: int) -> list[tuple[tuple[int, ...], np.ndarray]]:
-    """Values along `axis` grouped by identical slices, in order of first value."""
+    """Values along `axis` grouped by identical slices (empty slices left out)."""
     groups: dict[bytes, list[int]] = {}
     slices: dict[bytes, np.ndarray] = {}
     for value in range(mask.shape[axis]):
@@ -220,33 +253,31 @@ def _classes(mask: np.ndarray, axis: int) -> list[tuple[tuple[int, ...], np.ndar
         key = piece.tobytes()
         groups.setdefault(key, []).append(value)
         slices.setdefault(key, piece)
-    return [(tuple(values), slices[key]) for key, values in groups.items()]
+    return [(tuple(values), slices[key]) for key, values in groups.items() if slices[key].any()]
 
 
-def _split(mask: np.ndarray) -> list[list[tuple[int, ...]]]:
-    best: tuple[tuple[int, int, int], int, list[tuple[tuple[int, ...], np.ndarray]]] | None = None
-    for axis in range(mask.ndim):
-        if mask.shape[axis] == 1:
-            continue
-        classes = [(values, piece) for values, piece in _classes(mask, axis) if piece.any()]
+def _greedy_axis(mask: np.ndarray, axes: list[int]) -> int:
+    """The axis with the fewest non-empty classes, counting partial classes twice."""
+
+    def score(axis: int) -> tuple[int, int, int]:
+        classes = _classes(mask, axis)
         partial = sum(1 for _, piece in classes if not piece.all())
-        score = (len(classes) + partial, partial, axis)
-        if best is None or score < best[0]:
-            best = (score, axis, classes)
-    if best is None:  # every axis has size 1 and the cell is True (handled by caller)
-        return [[(0,)] * mask.ndim]
-    _, axis, classes = best
+        return (len(classes) + partial, partial, axis)
+
+    return min(axes, key=score)
+
+
+def _split_on(mask: np.ndarray, axis: int, memo: _Memo) -> _Cover:
+    """Cover each class of `axis` separately, then merge boxes equal off `axis`."""
     merged: dict[tuple[tuple[int, ...], ...], set[int]] = {}
-    for values, piece in classes:
-        for box in _cover(piece):
-            others = tuple(box[:axis] + box[axis + 1 :])
+    for values, piece in _classes(mask, axis):
+        for box in _cover(piece, memo):
+            others = box[:axis] + box[axis + 1 :]
             merged.setdefault(others, set()).update(values)
-    boxes = []
-    for others, values in merged.items():
-        box = list(others)
-        box.insert(axis, tuple(sorted(values)))
-        boxes.append(box)
-    return boxes
+    return tuple(
+        others[:axis] + (tuple(sorted(values)),) + others[axis:]
+        for others, values in merged.items()
+    )
 
 
 def check_partition(boxes: Iterable[Box], mask: np.ndarray) -> None:
@@ -261,3 +292,33 @@ def check_partition(boxes: Iterable[Box], mask: np.ndarray) -> None:
         raise AssertionError("boxes overlap")
     if not np.array_equal(seen.astype(bool), np.asarray(mask, dtype=bool).reshape(SHAPE)):
         raise AssertionError("boxes do not cover exactly the mask")
+
+
+def partition_labels(
+    labels: np.ndarray, domain: Box = FULL_BOX, *, skip: int | None = None
+) -> dict[int, list[Box]]:
+    """For each label in `labels` (except `skip`), disjoint boxes exactly covering it.
+
+    `labels` is an integer array over the sub-grid `domain` of the space (shape
+    `tuple(len(p) for p in domain)`, as `array[np.ix_(*domain)]` gives); the boxes
+    come back in space positions. Labels in ascending order, boxes largest first.
+
+    Raises:
+        ValueError: `labels` does not have the shape of `domain`.
+    """
+    expected = tuple(len(positions) for positions in domain)
+    if labels.shape != expected:
+        raise ValueError(f"labels: expected shape {expected}, got {labels.shape}")
+    reduced, kept = drop_constant_axes(labels)
+    result: dict[int, list[Box]] = {}
+    for label in np.unique(reduced).tolist():
+        if label == skip:
+            continue
+        boxes = []
+        for sub_box in cover(reduced == label):
+            box = list(domain)
+            for axis, indices in zip(kept, sub_box, strict=True):
+                box[axis] = tuple(domain[axis][i] for i in indices)
+            boxes.append(tuple(box))
+        result[int(label)] = sorted(boxes, key=lambda b: (-box_count(b), b))
+    return result

@@ -30,6 +30,11 @@ class Statement:
         return match.group(1) if match else None
 
     @property
+    def code(self) -> str:
+        """The statement from its first code character (leading comments dropped)."""
+        return self.text[_first_code_offset(self.text) :].strip()
+
+    @property
     def is_blank(self) -> bool:
         return not strip_comments(self.text).strip()
 
