@@ -10,10 +10,12 @@ the default deny).
 
 How, without touching points one by one in Python:
 
-1. Label each point with its pair of outcome ids (A's, B's); drop every attribute
-   along which the pair label is constant (neither policy reads it there).
-2. Group the changed pair labels by (from, to, rules_from, rules_to).
-3. Cover each group's mask on the reduced array exactly with boxes
+1. Label each point with its pair of outcome ids (A's, B's) and count the pairs
+   (`np.bincount`); the counts give `changed` exactly.
+2. Map each changed pair to its group (from, to, rules_from, rules_to) and every
+   unchanged pair to 0, giving a small label per point; drop every attribute along
+   which that label is constant (it plays no part in any change).
+3. Cover each group's cells of the reduced array exactly with boxes
    (`regions.cover`), and put the dropped attributes back as "all values".
 
 "Changed" means the decision (allow/deny) changes. Points where both policies decide
@@ -24,7 +26,6 @@ point whose outcome (decision, rules or obligations) differs, for context.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import prod
 from typing import Any
 
 import numpy as np
@@ -123,41 +124,46 @@ def diff(a: PolicyLike, b: PolicyLike) -> PolicyDiff:
         TypeError: `a` or `b` is not a compiled policy or table.
     """
     table_a, table_b = _table(a), _table(b)
-    count_b = len(table_b.outcomes)
-    pair = table_a.outcome_ids.astype(np.uint32) * np.uint32(count_b)
+    count_a, count_b = len(table_a.outcomes), len(table_b.outcomes)
+    pair_dtype = np.uint16 if count_a * count_b <= 1 << 16 else np.uint32
+    pair = table_a.outcome_ids.astype(pair_dtype, copy=False) * pair_dtype(count_b)
     pair += table_b.outcome_ids
-    reduced, kept = drop_constant_axes(pair.reshape(SHAPE))
-    # Each cell of the reduced array stands for this many points of the space.
-    weight = prod(n for axis, n in enumerate(SHAPE) if axis not in kept)
+    pair_counts = np.bincount(pair, minlength=count_a * count_b)
 
-    labels, counts = np.unique(reduced, return_counts=True)
-    groups: dict[tuple[Decision, Decision, tuple[str, ...], tuple[str, ...]], list[int]] = {}
-    changed_cells = 0
-    outcome_changed_cells = 0
-    for label, cells in zip(labels.tolist(), counts.tolist(), strict=True):
+    # One small label per group of changed points (0: unchanged), so the projection
+    # below keeps only the attributes that matter to the changes themselves.
+    group_of: dict[tuple[Decision, Decision, tuple[str, ...], tuple[str, ...]], int] = {}
+    lookup = np.zeros(count_a * count_b, dtype=np.uint16)
+    changed = 0
+    outcome_changed = 0
+    for label in np.flatnonzero(pair_counts).tolist():
         outcome_a = table_a.outcomes[label // count_b]
         outcome_b = table_b.outcomes[label % count_b]
+        points = int(pair_counts[label])
         if outcome_a != outcome_b:
-            outcome_changed_cells += cells
+            outcome_changed += points
         if outcome_a.decision == outcome_b.decision:
             continue
-        changed_cells += cells
+        changed += points
         key = (outcome_a.decision, outcome_b.decision, outcome_a.rule_ids, outcome_b.rule_ids)
-        groups.setdefault(key, []).append(label)
+        lookup[label] = group_of.setdefault(key, len(group_of) + 1)
+    if len(group_of) < 256:
+        lookup = lookup.astype(np.uint8)
 
     regions: list[DiffRegion] = []
-    for (from_decision, to_decision, rules_from, rules_to), members in groups.items():
-        mask = np.isin(reduced, members)
-        for sub_box in cover(mask):
-            regions.append(
-                DiffRegion(
-                    box=expand_box(sub_box, kept),
-                    from_decision=from_decision,
-                    to_decision=to_decision,
-                    rules_from=rules_from,
-                    rules_to=rules_to,
+    if group_of:
+        reduced, kept = drop_constant_axes(lookup[pair].reshape(SHAPE))
+        for (from_decision, to_decision, rules_from, rules_to), group in group_of.items():
+            for sub_box in cover(reduced == group):
+                regions.append(
+                    DiffRegion(
+                        box=expand_box(sub_box, kept),
+                        from_decision=from_decision,
+                        to_decision=to_decision,
+                        rules_from=rules_from,
+                        rules_to=rules_to,
+                    )
                 )
-            )
     regions.sort(key=_region_order)
     a_id, a_version = _identity(a, "A")
     b_id, b_version = _identity(b, "B")
@@ -167,8 +173,8 @@ def diff(a: PolicyLike, b: PolicyLike) -> PolicyDiff:
         a_version=a_version,
         b_version=b_version,
         total=SIZE,
-        changed=changed_cells * weight,
-        outcome_changed=outcome_changed_cells * weight,
+        changed=changed,
+        outcome_changed=outcome_changed,
         regions=tuple(regions),
     )
 
