@@ -1,0 +1,163 @@
+"""Ledger benchmark: proofs on a 1,000,000-entry log and whole-log verification.
+
+Run: ``.venv/bin/python bench/ledger.py [--size N] [--proofs K] [--quick]``.
+
+Prints one JSON object. Each section is a function returning a dict; the sections
+are merged under their names. Per DESIGN §8 every figure that matters is a ratio
+against a peer measured in the same run:
+
+* ``inclusion_proofs``: mean time to build one RFC 9162 inclusion proof from the
+  stored hashes of a log built with the appender (target <= 1 ms), and to verify it.
+* ``whole_log_verification``: :func:`haven.ledger.verify_log` on all leaves
+  (signature + recompute the root) against the floor: the same ``2n - 1`` SHA-256
+  calls done with bare ``hashlib`` (target ratio <= 3).
+* ``append_in_memory``: the appender's throughput into :class:`InMemoryHashStore`
+  against the same floor.
+* ``database_append``: RESERVED for the Django part (SQLite / PostgreSQL append
+  figures); this pure script reports it as not measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import platform
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+from haven.ledger import (
+    Checkpoint,
+    MerkleLog,
+    generate_signer,
+    hash_leaf,
+    inclusion_proof,
+    sign_checkpoint,
+    verify_inclusion,
+    verify_log,
+)
+
+ORIGIN = "bench.haven.example/ledger"
+
+
+def make_leaves(size: int) -> list[bytes]:
+    """Leaves shaped like Haven's canonical decision events (about 190 bytes)."""
+    template = (
+        '{"at":"2026-11-23T16:00:00.000Z","kind":"decision","payload":{"decision":"deny",'
+        '"policy":"firewall","policy_version":3,"reasons":["no-status-only-checks"],'
+        '"report":"report_%032x"},"v":1}'
+    )
+    return [(template % i).encode() for i in range(size)]
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def hashlib_floor(leaves: list[bytes]) -> float:
+    """Seconds for the ``2n - 1`` SHA-256 calls a Merkle root needs, with bare hashlib."""
+    sha256 = hashlib.sha256
+    start = time.perf_counter()
+    hashes = [sha256(b"\x00" + leaf).digest() for leaf in leaves]
+    node = hashes[0]
+    for other in hashes[1:]:
+        sha256(b"\x01" + node + other).digest()
+    return time.perf_counter() - start
+
+
+def bench_build(log: MerkleLog, leaves: list[bytes]) -> dict[str, Any]:
+    """Build the log with the appender, in batches of 1,000 (as a site would commit)."""
+    floor = hashlib_floor(leaves)
+    start = time.perf_counter()
+    for begin in range(0, len(leaves), 1000):
+        log.append(leaves[begin : begin + 1000])
+    seconds = time.perf_counter() - start
+    return {
+        "entries": len(leaves),
+        "batch": 1000,
+        "seconds": round(seconds, 3),
+        "entries_per_second": round(len(leaves) / seconds),
+        "hashlib_floor_seconds": round(floor, 3),
+        "ratio_to_floor": round(seconds / floor, 2),
+    }
+
+
+def bench_inclusion_proofs(log: MerkleLog, leaves: list[bytes], proofs: int) -> dict[str, Any]:
+    """Mean time per inclusion proof (build, and verify) over random indices."""
+    rng = random.Random(6962)
+    size = log.size
+    indices = [rng.randrange(size) for _ in range(proofs)]
+    root = log.root()
+    build_s, built = _timed(lambda: [inclusion_proof(log.store, i, size) for i in indices])
+
+    def verify_all() -> None:
+        for i, proof in zip(indices, built, strict=True):
+            verify_inclusion(hash_leaf(leaves[i]), i, size, proof, root)
+
+    verify_s, _ = _timed(verify_all)
+    per_proof_ms = build_s / proofs * 1000
+    return {
+        "log_size": size,
+        "proofs": proofs,
+        "proof_hashes": len(built[0]),
+        "build_ms_per_proof": round(per_proof_ms, 4),
+        "verify_ms_per_proof": round(verify_s / proofs * 1000, 4),
+        "target_build_ms_per_proof": 1.0,
+        "meets_target": per_proof_ms <= 1.0,
+    }
+
+
+def bench_whole_log_verification(log: MerkleLog, leaves: list[bytes]) -> dict[str, Any]:
+    """verify_log on every leaf against the bare-hashlib floor of 2n - 1 hashes."""
+    signer = generate_signer(ORIGIN)
+    note = sign_checkpoint(Checkpoint(ORIGIN, log.size, log.root()), signer)
+    floor = min(hashlib_floor(leaves) for _ in range(2))
+    seconds = min(_timed(lambda: verify_log(leaves, note, signer.verifier))[0] for _ in range(2))
+    return {
+        "leaves": len(leaves),
+        "sha256_calls": 2 * len(leaves) - 1,
+        "verify_seconds": round(seconds, 3),
+        "hashlib_floor_seconds": round(floor, 3),
+        "ratio_to_floor": round(seconds / floor, 2),
+        "target_ratio": 3.0,
+        "meets_target": seconds / floor <= 3.0,
+    }
+
+
+def bench_database_append() -> dict[str, Any]:
+    """RESERVED: the Django part measures appends into SQLite and PostgreSQL here.
+
+    Expected shape (one entry per backend): ``{"sqlite": {"entries_per_second": ...,
+    "batch": ..., "ratio_to_in_memory": ...}, "postgresql": {...}}``.
+    """
+    return {"status": "not measured by the pure-library benchmark; see haven.web"}
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1_000_000, help="log size (1,000,000)")
+    parser.add_argument("--proofs", type=int, default=20_000, help="random proofs (20,000)")
+    parser.add_argument("--quick", action="store_true", help="size 10,000 and 2,000 proofs")
+    args = parser.parse_args(argv)
+    size, proofs = (10_000, 2_000) if args.quick else (args.size, args.proofs)
+
+    leaves = make_leaves(size)
+    log = MerkleLog()
+    result: dict[str, Any] = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "append_in_memory": bench_build(log, leaves),
+    }
+    result["inclusion_proofs"] = bench_inclusion_proofs(log, leaves, proofs)
+    result["whole_log_verification"] = bench_whole_log_verification(log, leaves)
+    result["database_append"] = bench_database_append()
+    print(json.dumps(result, indent=2))
+    return result
+
+
+if __name__ == "__main__":
+    main()
