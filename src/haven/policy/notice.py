@@ -1,0 +1,378 @@
+"""The notice "what can happen to your information" for one policy (DESIGN.md §5, §6).
+
+Two parts, both derived from the compiled table, never written by hand:
+
+1. The catalogue promises that hold over their whole region (`promises.check`), in
+   their own English words. A promise that fails is not shown.
+2. The complete list of conditions under which a reporter's data can reach
+   Immigration Enforcement: the allowed points with `role` in victim, witness,
+   victim_and_suspect and an action that reaches IE (a status check with IE,
+   disclosure to IE, police immigration arrest, IE enforcement action), covered
+   exactly by regions (`regions.partition_labels`), one region per sentence. Each
+   sentence names the rules that allow it at some point of its region, in policy
+   order, so a reader can look them up with `haven policy show`.
+
+The list is exact: every allowed point in that part of the space lies in exactly one
+region, and every point of a region is allowed. Regions are computed per action over
+the reporter roles (and, for disclosure, recipient `immigration_enforcement` only);
+an attribute the policy does not read there is left out of the sentence.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from haven.policy.compiled import CompiledPolicy
+from haven.policy.promises import Promise, check, load_promises
+from haven.policy.regions import FULL_BOX, Box, When, box_count, box_to_when, partition_labels
+from haven.policy.space import ATTRIBUTE_BY_NAME, ATTRIBUTES, SHAPE
+
+REPORTER_ROLES: tuple[str, ...] = ("victim", "witness", "victim_and_suspect")
+IE_ACTIONS: tuple[str, ...] = ("status_check", "disclose", "immigration_arrest", "enforcement")
+IE_RECIPIENT = "immigration_enforcement"
+
+ACTION_PHRASES: Mapping[str, str] = {
+    "status_check": "police may ask Immigration Enforcement about your immigration status",
+    "disclose": "police may pass your details to Immigration Enforcement",
+    "immigration_arrest": "police may arrest you on immigration grounds",
+    "enforcement": "Immigration Enforcement may take action against you",
+}
+
+
+@dataclass(frozen=True)
+class CitedRule:
+    """A rule named in the notice, with its own summary and citation."""
+
+    id: str
+    summary: str
+    source: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "summary": self.summary, "source": self.source}
+
+
+@dataclass(frozen=True)
+class ExposureCondition:
+    """One region of allowed points where a reporter's data reaches IE."""
+
+    action: str
+    box: Box
+    rules: tuple[CitedRule, ...]
+    text: str
+
+    @property
+    def when(self) -> When:
+        return box_to_when(self.box)
+
+    @property
+    def count(self) -> int:
+        return box_count(self.box)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "when": self.when,
+            "count": self.count,
+            "rules": [rule.to_json() for rule in self.rules],
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Notice:
+    """The structured notice; `render_notice` turns it into plain text."""
+
+    policy: str
+    version: str
+    title: str
+    promises: tuple[Promise, ...]
+    """The catalogue promises that hold under this policy."""
+    conditions: tuple[ExposureCondition, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "policy": self.policy,
+            "version": self.version,
+            "title": self.title,
+            "promises": [{"id": p.id, "text": p.english} for p in self.promises],
+            "conditions": [condition.to_json() for condition in self.conditions],
+        }
+
+
+def notice(compiled: CompiledPolicy, promises: Iterable[Promise] | None = None) -> Notice:
+    """Build the notice for one compiled policy (default: the shipped catalogue).
+
+    Deterministic: promises in catalogue order, conditions by action (status check,
+    disclosure, arrest, enforcement), then largest region first.
+    """
+    catalogue = tuple(load_promises() if promises is None else promises)
+    holding = tuple(result.promise for result in check(compiled, catalogue) if result.holds)
+    return Notice(
+        policy=compiled.id,
+        version=compiled.version,
+        title=compiled.policy.title,
+        promises=holding,
+        conditions=tuple(exposure_conditions(compiled)),
+    )
+
+
+def exposure_conditions(compiled: CompiledPolicy) -> list[ExposureCondition]:
+    """Exact regions of allowed, IE-reaching actions on victims and witnesses."""
+    table = compiled.table
+    ids = table.outcome_ids.reshape(SHAPE)
+    allowed = np.array([outcome.allowed for outcome in table.outcomes])
+    order = {rule.id: index for index, rule in enumerate(compiled.policy.rules)}
+    conditions: list[ExposureCondition] = []
+    for action in IE_ACTIONS:
+        domain = _domain(action)
+        region_ids = ids[np.ix_(*domain)]
+        boxes = partition_labels(allowed[region_ids].astype(np.int8), domain, skip=0)
+        for box in boxes.get(1, []):
+            present = np.unique(ids[np.ix_(*box)]).tolist()
+            rule_ids = {rule_id for k in present for rule_id in table.outcomes[k].rule_ids}
+            rules = tuple(
+                _cite(compiled, rule_id) for rule_id in sorted(rule_ids, key=order.__getitem__)
+            )
+            conditions.append(
+                ExposureCondition(
+                    action=action,
+                    box=box,
+                    rules=rules,
+                    text=describe(action, box, rules, compiled.id),
+                )
+            )
+    return conditions
+
+
+def _domain(action: str) -> Box:
+    box = list(FULL_BOX)
+    box[0] = (ATTRIBUTE_BY_NAME["action"].position(action),)
+    box[2] = tuple(ATTRIBUTE_BY_NAME["role"].position(role) for role in REPORTER_ROLES)
+    if action == "disclose":
+        box[1] = (ATTRIBUTE_BY_NAME["recipient"].position(IE_RECIPIENT),)
+    return tuple(box)
+
+
+def _cite(compiled: CompiledPolicy, rule_id: str) -> CitedRule:
+    rule = compiled.policy.rule(rule_id)
+    return CitedRule(id=rule.id, summary=rule.summary, source=rule.source)
+
+
+# --- phrasing -----------------------------------------------------------------------
+
+_ROLE = {
+    frozenset({"victim"}): "you are a victim",
+    frozenset({"witness"}): "you are a witness",
+    frozenset({"victim_and_suspect"}): "you are a victim who is also suspected of an offence",
+    frozenset({"victim", "victim_and_suspect"}): (
+        "you are a victim (whether or not you are also suspected of an offence)"
+    ),
+    frozenset({"victim", "witness"}): (
+        "you are a victim or a witness (and not yourself suspected of an offence)"
+    ),
+    frozenset({"witness", "victim_and_suspect"}): (
+        "you are a witness, or a victim who is also suspected of an offence"
+    ),
+}
+_STATUS = {
+    frozenset({"suspected", "confirmed"}): (
+        "police have evidence-based suspicion or confirmation that you lack immigration status"
+    ),
+    frozenset({"doubt", "suspected", "confirmed"}): (
+        "police have any concern about your immigration status (even only a doubt)"
+    ),
+    frozenset({"none", "unknown", "doubt"}): (
+        "police have no more than doubts about your immigration status"
+    ),
+    frozenset({"none", "unknown"}): (
+        "police have no concern about your immigration status (or have not considered it)"
+    ),
+    frozenset({"confirmed"}): "police have confirmed that you lack immigration status",
+    frozenset({"suspected"}): "police suspect on evidence that you lack immigration status",
+    frozenset({"doubt"}): "police have only doubts about your immigration status",
+    frozenset({"unknown", "doubt"}): (
+        "police have only doubts about your immigration status (or have not considered it)"
+    ),
+}
+_STATUS_VALUES = {
+    "none": "police have no concern about your immigration status",
+    "unknown": "police have not considered your immigration status",
+    "doubt": "police have only doubts about your immigration status",
+    "suspected": "police suspect on evidence that you lack immigration status",
+    "confirmed": "police have confirmed that you lack immigration status",
+}
+_STAGE = {
+    frozenset({"concluded"}): "the criminal case has concluded",
+    frozenset({"report", "investigation", "prosecution"}): "the criminal case has not concluded",
+    frozenset({"investigation", "prosecution"}): "the case is under investigation or prosecution",
+    frozenset({"report", "concluded"}): (
+        "the crime has only just been reported or the criminal case has concluded"
+    ),
+}
+_CONSENT = {
+    frozenset({"given"}): "you have given your consent",
+    frozenset({"refused"}): "you have refused consent",
+    frozenset({"not_sought"}): "you have not been asked for consent",
+    frozenset({"refused", "not_sought"}): "you have not given your consent",
+    frozenset({"given", "refused"}): "you have been asked for consent",
+    frozenset({"given", "not_sought"}): "you have not refused consent",
+}
+_BOOLS = {
+    "risk_to_others": (
+        "police consider that you pose an immediate risk of harm to others",
+        "you pose no immediate risk of harm to others",
+    ),
+    "risk_to_life": ("your own life is at risk", "your own life is not at risk"),
+    "regularisation_support": (
+        "you are getting support to regularise your stay",
+        "you are not getting support to regularise your stay",
+    ),
+}
+_NOUNS: Mapping[str, Mapping[str, str]] = {
+    "offence": {
+        "domestic_abuse": "domestic abuse",
+        "sexual_offence": "a sexual offence",
+        "modern_slavery": "modern slavery",
+        "honour_based_abuse": "honour-based abuse",
+        "stalking_harassment": "stalking or harassment",
+        "hate_crime": "a hate crime",
+        "violent_crime": "a violent crime",
+        "other": "another kind of crime",
+    },
+    "purpose": {
+        "immigration_control": "immigration control",
+        "safeguarding": "safeguarding",
+        "investigation": "investigating a crime",
+        "public_protection": "protecting the public",
+        "regularisation_support": "helping someone regularise their stay",
+    },
+    "stage": {
+        "report": "report",
+        "investigation": "investigation",
+        "prosecution": "prosecution",
+        "concluded": "concluded",
+    },
+    "recipient": {
+        "immigration_enforcement": "Immigration Enforcement",
+        "safeguarding_partner": "a safeguarding partner",
+        "police": "other police",
+        "support_service": "a support service",
+        "none": "no named recipient",
+    },
+}
+_TEMPLATES = {
+    "offence": ("the crime is {}", "the crime is not {}"),
+    "purpose": ("it is done for {}", "it is done for any purpose other than {}"),
+    "stage": ("the case is at the {} stage", "the case is not at the {} stage"),
+    "recipient": ("the data goes to {}", "the data goes to anyone but {}"),
+}
+
+
+def _or(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _and(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    # Clauses that hold commas of their own are separated by semicolons.
+    separator = "; " if any("," in item for item in items) else ", "
+    return separator.join(items[:-1]) + " and " + items[-1]
+
+
+def describe_condition(name: str, values: Sequence[Any]) -> str:
+    """One attribute's constraint as a clause ("you are a witness")."""
+    chosen = frozenset(values)
+    if name == "role":
+        return _ROLE.get(chosen, "you are " + _or([v.replace("_", " ") for v in values]))
+    if name == "status_concern":
+        return _STATUS.get(chosen) or _or([_STATUS_VALUES[v] for v in values])
+    if name == "consent" and chosen in _CONSENT:
+        return _CONSENT[chosen]
+    if name == "stage" and chosen in _STAGE:
+        return _STAGE[chosen]
+    if name in _BOOLS:
+        yes, no = _BOOLS[name]
+        return yes if values == [True] else no
+    nouns = _NOUNS.get(name, {})
+    everything = ATTRIBUTE_BY_NAME[name].values
+    positive, negative = _TEMPLATES.get(name, (f"{name} is {{}}", f"{name} is not {{}}"))
+    # Name the smaller side: "any purpose other than immigration control" reads
+    # better than four purposes in a row.
+    if len(values) * 2 > len(everything):
+        rest = [nouns.get(str(v), str(v)) for v in everything if v not in chosen]
+        return negative.format(_or(rest))
+    return positive.format(_or([nouns.get(str(v), str(v)) for v in values]))
+
+
+def describe(action: str, box: Box, rules: Sequence[CitedRule], policy: str) -> str:
+    """One sentence: the conditions of a region, what may happen, and the rules."""
+    when = box_to_when(box)
+    clauses = []
+    for attribute in ATTRIBUTES:
+        name = attribute.name
+        if name == "action" or name not in when:
+            continue
+        if name == "recipient" and action == "disclose" and when[name] == [IE_RECIPIENT]:
+            continue  # the action phrase already says where the data goes
+        if name == "role" and set(when[name]) == set(REPORTER_ROLES):
+            continue
+        clauses.append(describe_condition(name, when[name]))
+    outcome = ACTION_PHRASES[action]
+    label = "rule" if len(rules) == 1 else "rules"
+    cited = f"{label} {_and([rule.id for rule in rules])} of {policy}"
+    if clauses:
+        sentence = f"If {_and(clauses)}, {outcome}"
+    else:
+        sentence = f"Whatever the circumstances, {outcome}"
+    return f"{sentence} ({cited})."
+
+
+# --- text ---------------------------------------------------------------------------
+
+
+def render_notice(document: Notice, *, width: int = 88) -> str:
+    """The notice as plain text, wrapped at `width` columns."""
+
+    def bullet(text: str) -> str:
+        return textwrap.fill(text, width=width, initial_indent="  - ", subsequent_indent="    ")
+
+    lines = [
+        f"What can happen to your information under {document.title}",
+        f"(policy {document.policy}, version {document.version})",
+        "",
+        "What this policy promises you:",
+    ]
+    if document.promises:
+        lines += [bullet(promise.english) for promise in document.promises]
+    else:
+        lines.append(bullet("None of Haven's catalogue promises holds in full under this policy."))
+    lines += ["", "When a victim's or witness's information can reach Immigration Enforcement:"]
+    if document.conditions:
+        lines += [bullet(condition.text) for condition in document.conditions]
+    else:
+        lines.append(
+            bullet(
+                "Never. Under this policy no status check with Immigration Enforcement, no "
+                "disclosure to Immigration Enforcement, no immigration arrest and no "
+                "enforcement action is allowed for a victim or a witness."
+            )
+        )
+    lines += [
+        "",
+        textwrap.fill(
+            "This notice is computed from the policy itself. Each promise above was checked "
+            "in every situation it covers, and the list of conditions is complete: outside "
+            "them, the policy does not allow a victim's or witness's information to reach "
+            "Immigration Enforcement.",
+            width=width,
+        ),
+    ]
+    return "\n".join(lines) + "\n"
