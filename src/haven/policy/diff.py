@@ -20,7 +20,8 @@ How, without touching points one by one in Python:
 
 "Changed" means the decision (allow/deny) changes. Points where both policies decide
 the same but for different rules are not counted; `outcome_changed` counts every
-point whose outcome (decision, rules or obligations) differs, for context.
+point whose outcome (decision, rules or obligations) differs, and `diff(a, b,
+outcomes=True)` partitions those instead (for a change that only adds a duty).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from haven.policy.regions import (
     expand_box,
 )
 from haven.policy.space import SHAPE, SIZE
-from haven.policy.table import CompiledTable, Decision
+from haven.policy.table import CompiledTable, Decision, Outcome
 
 PolicyLike = CompiledPolicy | CompiledTable
 
@@ -55,6 +56,8 @@ class DiffRegion:
     to_decision: Decision
     rules_from: tuple[str, ...]
     rules_to: tuple[str, ...]
+    obligations_from: tuple[str, ...] = ()
+    obligations_to: tuple[str, ...] = ()
 
     @property
     def count(self) -> int:
@@ -72,6 +75,8 @@ class DiffRegion:
             "count": self.count,
             "rules_from": list(self.rules_from),
             "rules_to": list(self.rules_to),
+            "obligations_from": list(self.obligations_from),
+            "obligations_to": list(self.obligations_to),
         }
 
 
@@ -87,6 +92,8 @@ class PolicyDiff:
     changed: int
     outcome_changed: int
     regions: tuple[DiffRegion, ...]
+    compare: str = "decision"
+    """What the regions partition: "decision" changes, or any "outcome" change."""
 
     def to_json(self) -> dict[str, Any]:
         """The DESIGN.md §6 shape of `haven policy diff --json` (plus provenance)."""
@@ -96,6 +103,7 @@ class PolicyDiff:
             "total": self.total,
             "changed": self.changed,
             "outcome_changed": self.outcome_changed,
+            "compare": self.compare,
             "regions": [region.to_json() for region in self.regions],
         }
 
@@ -114,8 +122,13 @@ def _identity(policy: PolicyLike, fallback: str) -> tuple[str, str | None]:
     return fallback, None
 
 
-def diff(a: PolicyLike, b: PolicyLike) -> PolicyDiff:
+def diff(a: PolicyLike, b: PolicyLike, *, outcomes: bool = False) -> PolicyDiff:
     """Compare two compiled policies point by point, summarised as exact regions.
+
+    By default the regions partition the points whose decision changes. With
+    `outcomes=True` they partition every point whose outcome changes (decision,
+    determining rules or obligations), so a change that only adds a duty such as
+    `refer_to_support` shows up too; `changed` still counts decision changes.
 
     Regions come largest first; ties are broken by (from, to, rules, box) so the
     result is the same on every run.
@@ -132,7 +145,7 @@ def diff(a: PolicyLike, b: PolicyLike) -> PolicyDiff:
 
     # One small label per group of changed points (0: unchanged), so the projection
     # below keeps only the attributes that matter to the changes themselves.
-    group_of: dict[tuple[Decision, Decision, tuple[str, ...], tuple[str, ...]], int] = {}
+    group_of: dict[tuple[Outcome, Outcome], int] = {}
     lookup = np.zeros(count_a * count_b, dtype=np.uint16)
     changed = 0
     outcome_changed = 0
@@ -140,12 +153,16 @@ def diff(a: PolicyLike, b: PolicyLike) -> PolicyDiff:
         outcome_a = table_a.outcomes[label // count_b]
         outcome_b = table_b.outcomes[label % count_b]
         points = int(pair_counts[label])
-        if outcome_a != outcome_b:
-            outcome_changed += points
-        if outcome_a.decision == outcome_b.decision:
+        if outcome_a == outcome_b:
             continue
-        changed += points
-        key = (outcome_a.decision, outcome_b.decision, outcome_a.rule_ids, outcome_b.rule_ids)
+        outcome_changed += points
+        if outcome_a.decision != outcome_b.decision:
+            changed += points
+        elif not outcomes:
+            continue
+        # Same rules imply the same obligations and decision, so keying on the
+        # outcome pair groups by (from, to, rules_from, rules_to) exactly.
+        key = (outcome_a, outcome_b)
         lookup[label] = group_of.setdefault(key, len(group_of) + 1)
     if len(group_of) < 256:
         lookup = lookup.astype(np.uint8)
@@ -153,15 +170,17 @@ def diff(a: PolicyLike, b: PolicyLike) -> PolicyDiff:
     regions: list[DiffRegion] = []
     if group_of:
         reduced, kept = drop_constant_axes(lookup[pair].reshape(SHAPE))
-        for (from_decision, to_decision, rules_from, rules_to), group in group_of.items():
+        for (outcome_a, outcome_b), group in group_of.items():
             for sub_box in cover(reduced == group):
                 regions.append(
                     DiffRegion(
                         box=expand_box(sub_box, kept),
-                        from_decision=from_decision,
-                        to_decision=to_decision,
-                        rules_from=rules_from,
-                        rules_to=rules_to,
+                        from_decision=outcome_a.decision,
+                        to_decision=outcome_b.decision,
+                        rules_from=outcome_a.rule_ids,
+                        rules_to=outcome_b.rule_ids,
+                        obligations_from=outcome_a.obligations,
+                        obligations_to=outcome_b.obligations,
                     )
                 )
     regions.sort(key=_region_order)
@@ -176,6 +195,7 @@ def diff(a: PolicyLike, b: PolicyLike) -> PolicyDiff:
         changed=changed,
         outcome_changed=outcome_changed,
         regions=tuple(regions),
+        compare="outcome" if outcomes else "decision",
     )
 
 
