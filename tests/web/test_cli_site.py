@@ -11,6 +11,7 @@ import pytest
 from haven import __version__
 from haven.cli import main
 from haven.web.accounts.models import AdvocateOrganisation, Membership, User
+from haven.web.ledger.models import LedgerEntry
 from haven.web.reporting.models import Report, ReportPerson
 
 
@@ -21,6 +22,7 @@ def _counts() -> dict[str, int]:
         "organisations": AdvocateOrganisation.objects.count(),
         "reports": Report.objects.count(),
         "people": ReportPerson.objects.count(),
+        "ledger entries": LedgerEntry.objects.count(),
     }
 
 
@@ -33,6 +35,7 @@ def test_demo_twice_changes_nothing_the_second_time(db, capsys):
     assert _counts() == first
     assert first["reports"] >= 20
     assert first["users"] == 11
+    assert first["ledger entries"] >= 10
 
 
 def test_demo_has_every_role_and_every_offence(db):

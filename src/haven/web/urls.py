@@ -1,12 +1,15 @@
 from django.urls import include, path
 
 from haven.web import views
+from haven.web.api import api
 
 urlpatterns = [
     path("", views.start_view, name="start"),
     path("healthz", views.health_view, name="health"),
     path("", include("haven.web.accounts.urls")),
     path("console/reports/", include("haven.web.reporting.urls")),
+    path("transparency/log/", include("haven.web.ledger.urls")),
+    path("api/", api.urls),
 ]
 
 handler400 = "haven.web.views.bad_request_view"

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from haven.web.accounts.models import AdvocateOrganisation, Force, User
+from haven.web.ledger.services import ledger_append, ledger_pseudonym
 from haven.web.reporting.models import Channel, Report, ReportPerson, Stage
 
 
@@ -54,11 +55,32 @@ def report_create(
         report.reference = reference
     report.full_clean()
     report.save()
+    rows = []
     for person in people:
         row = ReportPerson(report=report, role=person.role, label=person.label, name=person.name)
         row.full_clean()
         row.save()
+        rows.append(row)
+    ledger_append(
+        kind="report_received",
+        payload={
+            "report": report_pseudonym(report),
+            "force": force.code,
+            "offence": report.offence,
+            "channel": report.channel,
+            "people": [{"person": person_pseudonym(row), "role": row.role} for row in rows],
+        },
+        at=report.received_at,
+    )
     return report
+
+
+def report_pseudonym(report: Report) -> str:
+    return ledger_pseudonym(kind="report", value=report.reference)
+
+
+def person_pseudonym(person: ReportPerson) -> str:
+    return ledger_pseudonym(kind="person", value=f"{person.report.reference}/{person.pk}")
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "haven.web.accounts",
     "haven.web.reporting",
+    "haven.web.ledger",
 ]
 
 MIDDLEWARE = [

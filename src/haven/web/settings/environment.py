@@ -15,6 +15,15 @@ import dj_database_url
 
 SUPPORTED_DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql")
 
+# Writers take SQLite's write lock when their transaction begins, so concurrent
+# appenders queue (up to the timeout) instead of failing on a lock upgrade; WAL lets
+# readers carry on meanwhile.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
+}
+
 
 class ConfigurationError(Exception):
     """The environment holds a value Haven cannot use."""
@@ -29,7 +38,11 @@ def database(default_sqlite: Path) -> dict:
     """The Django `DATABASES["default"]` entry for `DATABASE_URL` (SQLite under var/ if unset)."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite)}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(default_sqlite),
+            "OPTIONS": SQLITE_OPTIONS,
+        }
     scheme = url.split("://", 1)[0] if "://" in url else ""
     if scheme not in SUPPORTED_DATABASE_SCHEMES:
         raise ConfigurationError(
@@ -42,6 +55,8 @@ def database(default_sqlite: Path) -> dict:
         raise ConfigurationError(
             f"DATABASE_URL is not a valid URL ({_redact(url)!r}): {error}"
         ) from None
+    if config["ENGINE"].endswith("sqlite3"):
+        config["OPTIONS"] = SQLITE_OPTIONS
     if not config.get("NAME"):
         raise ConfigurationError(
             f"DATABASE_URL names no database ({_redact(url)!r}); add it after the host, "

@@ -1,7 +1,11 @@
-"""Settings for the test suite: fast password hashing, everything else as base."""
+"""Settings for the test suite: as base, with keys and caches in a temporary directory."""
 
-from haven.web.settings.base import *
+import os
+import tempfile
+
+# Before base reads it: tests never touch the developer's var/ (keys, caches, database).
+os.environ.setdefault("HAVEN_DATA_DIR", tempfile.mkdtemp(prefix="haven-test-"))
+
+from haven.web.settings.base import *  # noqa: E402
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-# Argon2 stays the first hasher (a test checks it); tests that create many users set a
-# cheap password themselves through `set_unusable_password` where hashing is beside the point.

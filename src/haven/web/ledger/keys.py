@@ -1,0 +1,86 @@
+"""The ledger's two keys: the checkpoint signing key and the pseudonym key.
+
+Each comes from the environment when set (production keeps them in a secret store),
+otherwise it is generated on first use under `HAVEN_DATA_DIR/ledger/` with mode 0600.
+First use is race-free across processes: the key is written to a temporary file and
+hard-linked into place, so exactly one generated key wins and everyone reads it.
+
+- `HAVEN_LEDGER_SIGNING_KEY`: a note signer key, `PRIVATE+KEY+<name>+<keyid>+<base64>`.
+- `HAVEN_PSEUDONYM_KEY`: at least 32 bytes, hex-encoded.
+- `HAVEN_LEDGER_ORIGIN`: the checkpoint origin line and key name (default below).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+
+from haven.ledger.events import MIN_PSEUDONYM_KEY_BYTES
+from haven.ledger.note import NoteSigner, generate_signer, parse_skey
+
+DEFAULT_ORIGIN = "haven.localhost/ledger"
+
+
+def ledger_origin() -> str:
+    return os.environ.get("HAVEN_LEDGER_ORIGIN") or DEFAULT_ORIGIN
+
+
+def _key_dir() -> Path:
+    return Path(settings.HAVEN_DATA_DIR) / "ledger"
+
+
+def _create_once(path: Path, content: bytes) -> None:
+    """Write `content` to `path` unless another process got there first (mode 0600)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+    try:
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(temporary)
+
+
+@cache
+def ledger_signer() -> NoteSigner:
+    configured = os.environ.get("HAVEN_LEDGER_SIGNING_KEY")
+    if configured:
+        return parse_skey(configured.strip())
+    path = _key_dir() / "signing.key"
+    if not path.exists():
+        _create_once(path, generate_signer(ledger_origin()).to_skey().encode("ascii") + b"\n")
+    return parse_skey(path.read_text(encoding="ascii").strip())
+
+
+@cache
+def pseudonym_key() -> bytes:
+    configured = os.environ.get("HAVEN_PSEUDONYM_KEY")
+    if configured:
+        key = bytes.fromhex(configured.strip())
+    else:
+        path = _key_dir() / "pseudonym.key"
+        if not path.exists():
+            _create_once(path, secrets.token_hex(32).encode("ascii") + b"\n")
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    if len(key) < MIN_PSEUDONYM_KEY_BYTES:
+        raise ValueError(
+            f"the pseudonym key must be at least {MIN_PSEUDONYM_KEY_BYTES} bytes, got {len(key)}"
+        )
+    return key
+
+
+def forget_cached_keys() -> None:
+    """Drop keys cached in this process (after rotation, and between tests)."""
+    ledger_signer.cache_clear()
+    pseudonym_key.cache_clear()

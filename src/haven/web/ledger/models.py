@@ -1,0 +1,77 @@
+"""The site's storage for the RFC 6962 ledger (`haven.ledger` does the hashing and proofs).
+
+Four tables:
+
+- `LedgerHead`, one row: the tree size. Every append locks it (`SELECT … FOR UPDATE` on
+  PostgreSQL; SQLite transactions start `IMMEDIATE`), so sequence numbers come out
+  gapless and duplicate-free under concurrent writers.
+- `LedgerEntry`: one leaf (canonical JSON of one event) per log position.
+- `LedgerNode`: the perfect-subtree hashes `(level, index) -> hash`, the layout that
+  gives O(log n) reads per proof (`haven.ledger.store`).
+- `LedgerCheckpoint`: every signed tree head that was published.
+
+Rows are only ever inserted, in the transaction of the action they record.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class LedgerHead(models.Model):
+    """The current tree size; the single row every append locks."""
+
+    size = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="ledger_head_single_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"ledger head at size {self.size}"
+
+
+class LedgerEntry(models.Model):
+    position = models.BigIntegerField(primary_key=True)
+    kind = models.CharField(max_length=32)
+    leaf = models.BinaryField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(position__gte=0), name="ledger_entry_position_natural"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"ledger entry {self.position} ({self.kind})"
+
+
+class LedgerNode(models.Model):
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "index"], name="ledger_node_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"ledger node ({self.level}, {self.index})"
+
+
+class LedgerCheckpoint(models.Model):
+    size = models.BigIntegerField(unique=True)
+    root = models.BinaryField(max_length=32)
+    note = models.TextField()
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-size"]
+
+    def __str__(self) -> str:
+        return f"checkpoint at size {self.size}"

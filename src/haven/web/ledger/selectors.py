@@ -1,0 +1,104 @@
+"""Reads of the ledger: checkpoints, proofs, leaves and tiles, for the CLI and the public API."""
+
+from __future__ import annotations
+
+from haven.ledger.proofs import consistency_proof, inclusion_proof
+from haven.ledger.tiles import TILE_HEIGHT, TILE_WIDTH, Tile, encode_entry_bundle
+from haven.ledger.tree import root_hash
+from haven.web.ledger.keys import ledger_signer
+from haven.web.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerHead, LedgerNode
+from haven.web.ledger.store import DatabaseHashStore
+
+
+class LedgerRangeError(ValueError):
+    """A requested index or size lies outside the log."""
+
+
+def ledger_size() -> int:
+    return LedgerHead.objects.values_list("size", flat=True).get(pk=1)
+
+
+def checkpoint_latest() -> LedgerCheckpoint | None:
+    return LedgerCheckpoint.objects.order_by("-size").first()
+
+
+def checkpoint_at(*, size: int) -> LedgerCheckpoint | None:
+    return LedgerCheckpoint.objects.filter(size=size).first()
+
+
+def ledger_vkey() -> str:
+    return ledger_signer().verifier.vkey
+
+
+def _proof_size(size: int | None) -> int:
+    """`size`, or the latest signed checkpoint's size when none is given (DESIGN.md §7)."""
+    if size is None:
+        latest = checkpoint_latest()
+        if latest is None:
+            raise LedgerRangeError(
+                "no checkpoint has been signed yet: run `haven ledger checkpoint`"
+            )
+        return latest.size
+    current = ledger_size()
+    if not 0 <= size <= current:
+        raise LedgerRangeError(f"size must be between 0 and the log's size {current}, got {size}")
+    return size
+
+
+def inclusion_proof_for(*, index: int, size: int | None = None) -> tuple[int, list[bytes]]:
+    """The tree size used and the inclusion proof of leaf `index` in it."""
+    size = _proof_size(size)
+    if not 0 <= index < size:
+        raise LedgerRangeError(
+            f"index must be between 0 and {size - 1} for a tree of size {size}, got {index}"
+        )
+    return size, inclusion_proof(DatabaseHashStore(), index, size)
+
+
+def consistency_proof_for(*, old_size: int, new_size: int | None = None) -> dict:
+    new_size = _proof_size(new_size)
+    if not 1 <= old_size <= new_size:
+        raise LedgerRangeError(f"--from must be between 1 and {new_size}, got {old_size}")
+    store = DatabaseHashStore()
+    return {
+        "from": old_size,
+        "to": new_size,
+        "old_root": root_hash(store, old_size),
+        "new_root": root_hash(store, new_size),
+        "proof": consistency_proof(store, old_size, new_size),
+    }
+
+
+def leaves_upto(*, size: int) -> list[bytes]:
+    return [
+        bytes(leaf)
+        for leaf in LedgerEntry.objects.filter(position__lt=size)
+        .order_by("position")
+        .values_list("leaf", flat=True)
+    ]
+
+
+def tile_hashes_for(*, tile: Tile) -> bytes:
+    """The concatenated hashes of one tlog-tiles hash tile (level = tile.level × 8)."""
+    level = tile.level * TILE_HEIGHT
+    first = tile.index * TILE_WIDTH
+    rows = LedgerNode.objects.filter(
+        level=level, index__gte=first, index__lt=first + tile.width
+    ).order_by("index")
+    values = [bytes(value) for value in rows.values_list("hash", flat=True)]
+    if len(values) != tile.width:
+        raise LedgerRangeError(f"tile {tile} is not complete in this log")
+    return b"".join(values)
+
+
+def entry_bundle_for(*, index: int, width: int) -> bytes:
+    first = index * TILE_WIDTH
+    leaves = [
+        bytes(leaf)
+        for leaf in LedgerEntry.objects.filter(position__gte=first, position__lt=first + width)
+        .order_by("position")
+        .values_list("leaf", flat=True)
+    ]
+    if len(leaves) != width:
+        raise LedgerRangeError(f"entry bundle {index} of width {width} is not complete in this log")
+    return encode_entry_bundle(leaves)

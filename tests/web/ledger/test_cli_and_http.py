@@ -1,0 +1,204 @@
+"""`haven ledger` commands, the public tlog-tiles HTTP layout, keys, and what leaves may hold."""
+
+from __future__ import annotations
+
+import base64
+import json
+import stat
+
+import pytest
+from django.db import transaction
+
+from haven.cli import main
+from haven.ledger.checkpoint import open_checkpoint
+from haven.ledger.note import parse_vkey
+from haven.ledger.proofs import verify_consistency, verify_inclusion
+from haven.ledger.tiles import decode_entry_bundle
+from haven.ledger.tree import leaf_hashes
+from haven.web.ledger.keys import forget_cached_keys, ledger_signer, pseudonym_key
+from haven.web.ledger.selectors import leaves_upto
+from haven.web.ledger.services import checkpoint_sign, ledger_append_many
+from haven.web.reporting.models import Channel
+from haven.web.reporting.services import PersonInReport, report_create
+
+
+@pytest.fixture
+def log_of_ten(db):
+    with transaction.atomic():
+        ledger_append_many(events=[("decision", {"n": n}) for n in range(10)])
+    checkpoint_sign()
+
+
+def _b64(text: str) -> bytes:
+    return base64.b64decode(text)
+
+
+def test_export_then_verify(log_of_ten, tmp_path, capsys):
+    assert main(["ledger", "export", str(tmp_path / "out")]) == 0
+    assert {p.name for p in (tmp_path / "out").iterdir()} >= {
+        "checkpoint",
+        "vkey",
+        "leaves",
+        "tile",
+    }
+    assert len((tmp_path / "out" / "leaves").read_text().splitlines()) == 10
+    capsys.readouterr()
+    assert main(["ledger", "verify", str(tmp_path / "out"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["verified"] is True
+
+
+def test_export_refuses_a_non_empty_directory(log_of_ten, tmp_path, capsys):
+    (tmp_path / "keep.txt").write_text("mine")
+    assert main(["ledger", "export", str(tmp_path)]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_verify_names_the_first_bad_position_of_a_tampered_leaf(log_of_ten, tmp_path, capsys):
+    out = tmp_path / "out"
+    main(["ledger", "export", str(out)])
+    lines = (out / "leaves").read_text().splitlines()
+    leaf = bytearray(_b64(lines[6]))
+    leaf[12] ^= 0x01
+    lines[6] = base64.b64encode(bytes(leaf)).decode()
+    (out / "leaves").write_text("\n".join(lines) + "\n")
+    capsys.readouterr()
+    assert main(["ledger", "verify", str(out), "--json"]) == 2
+    result = json.loads(capsys.readouterr().out)
+    assert result["verified"] is False
+    assert result["position"] == 6
+
+
+def test_verify_with_a_foreign_key_fails(log_of_ten, tmp_path, capsys):
+    from haven.ledger.note import generate_signer
+
+    main(["ledger", "export", str(tmp_path / "out")])
+    foreign = generate_signer("haven.localhost/ledger").verifier.vkey
+    capsys.readouterr()
+    assert main(["ledger", "verify", str(tmp_path / "out"), "--vkey", foreign]) == 2
+    assert "verification failed" in capsys.readouterr().err
+
+
+def test_verify_of_a_missing_directory_says_so(tmp_path, capsys):
+    assert main(["ledger", "verify", str(tmp_path / "nowhere")]) == 2
+    assert "not a complete export" in capsys.readouterr().err
+
+
+def test_prove_and_consistency_print_the_design_shapes(log_of_ten, capsys):
+    assert main(["ledger", "prove", "--index", "4", "--json"]) == 0
+    proof = json.loads(capsys.readouterr().out)
+    assert set(proof) == {"index", "size", "proof"} and proof["size"] == 10
+    assert main(["ledger", "consistency", "--from", "3", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert set(result) == {"from", "to", "old_root", "new_root", "proof"}
+    verify_consistency(
+        3,
+        10,
+        [_b64(p) for p in result["proof"]],
+        _b64(result["old_root"]),
+        _b64(result["new_root"]),
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["prove", "--index", "10"],
+        ["prove", "--index", "-1"],
+        ["prove", "--index", "0", "--size", "99"],
+        ["consistency", "--from", "0"],
+        ["consistency", "--from", "11"],
+    ],
+)
+def test_out_of_range_proof_requests_are_refused_clearly(log_of_ten, capsys, argv):
+    assert main(["ledger", *argv]) == 2
+    assert "must be between" in capsys.readouterr().err
+
+
+def test_checkpoint_command_prints_a_signed_note(log_of_ten, capsys):
+    assert main(["ledger", "checkpoint"]) == 0
+    note = capsys.readouterr().out
+    checkpoint = open_checkpoint(note, parse_vkey(ledger_signer().verifier.vkey))
+    assert checkpoint.size == 10
+
+
+def test_http_checkpoint_tiles_and_proofs_let_an_outsider_verify(client, log_of_ten):
+    note = client.get("/transparency/log/checkpoint").content.decode()
+    vkey = client.get("/transparency/log/vkey").content.decode()
+    checkpoint = open_checkpoint(note, parse_vkey(vkey))
+    hashes = client.get("/transparency/log/tile/0/000.p/10").content
+    assert hashes == b"".join(leaf_hashes(leaves_upto(size=10)))
+    bundle = client.get("/transparency/log/tile/entries/000.p/10").content
+    assert decode_entry_bundle(bundle) == leaves_upto(size=10)
+    proof = client.get("/api/ledger/proof/inclusion", {"index": 7}).json()
+    verify_inclusion(
+        hashes[7 * 32 : 8 * 32],
+        7,
+        proof["size"],
+        [_b64(p) for p in proof["proof"]],
+        checkpoint.root_hash,
+    )
+    consistency = client.get("/api/ledger/proof/consistency", {"from": 2}).json()
+    assert consistency["to"] == 10
+
+
+@pytest.mark.parametrize(
+    "path", ["tile/0/000", "tile/0/000.p/11", "tile/1/000.p/1", "tile/../../etc/passwd", "tile/0/0"]
+)
+def test_http_tiles_outside_the_log_are_404(client, log_of_ten, path):
+    assert client.get(f"/transparency/log/{path}").status_code == 404
+
+
+def test_http_proof_out_of_range_is_a_clear_400(client, log_of_ten):
+    response = client.get("/api/ledger/proof/inclusion", {"index": 99})
+    assert response.status_code == 400
+    assert "must be between" in response.json()["detail"]
+
+
+def test_http_checkpoint_before_any_signature_is_404(client, db):
+    assert client.get("/transparency/log/checkpoint").status_code == 404
+
+
+def test_keys_are_generated_once_with_mode_0600(settings, tmp_path):
+    settings.HAVEN_DATA_DIR = tmp_path
+    forget_cached_keys()
+    try:
+        signer, key = ledger_signer(), pseudonym_key()
+        for name in ("signing.key", "pseudonym.key"):
+            assert stat.S_IMODE((tmp_path / "ledger" / name).stat().st_mode) == 0o600
+        forget_cached_keys()
+        assert ledger_signer().verifier.vkey == signer.verifier.vkey
+        assert pseudonym_key() == key
+    finally:
+        forget_cached_keys()
+
+
+def test_signing_key_can_come_from_the_environment(monkeypatch):
+    from haven.ledger.note import generate_signer
+
+    supplied = generate_signer("ops.example/haven")
+    monkeypatch.setenv("HAVEN_LEDGER_SIGNING_KEY", supplied.to_skey())
+    forget_cached_keys()
+    try:
+        assert ledger_signer().verifier.vkey == supplied.verifier.vkey
+    finally:
+        monkeypatch.delenv("HAVEN_LEDGER_SIGNING_KEY")
+        forget_cached_keys()
+
+
+def test_contract_report_received_leaf_holds_only_pseudonyms_and_codes(met):
+    report = report_create(
+        force=met,
+        offence="domestic_abuse",
+        account="He took my passport; call me on 07700 900123.",
+        people=[PersonInReport(role="victim", label="the caller", name="Amina Example")],
+        channel=Channel.PORTAL,
+    )
+    (leaf,) = leaves_upto(size=1)
+    text = leaf.decode()
+    for secret in ("Amina", "passport", "07700", "the caller", report.reference):
+        assert secret not in text
+    event = json.loads(text)
+    assert event["kind"] == "report_received"
+    assert event["payload"]["report"].startswith("report_")
+    assert event["payload"]["people"][0]["person"].startswith("person_")

@@ -1,0 +1,102 @@
+"""Appending to the ledger inside the caller's transaction, and signing checkpoints."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from haven.ledger.checkpoint import open_checkpoint
+from haven.ledger.errors import InvalidEventError, PersonalDataError
+from haven.ledger.events import parse_event
+from haven.ledger.log import MerkleLog
+from haven.ledger.proofs import verify_consistency, verify_inclusion
+from haven.ledger.tree import leaf_hashes, root_from_leaves
+from haven.web.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerHead, LedgerNode
+from haven.web.ledger.selectors import (
+    consistency_proof_for,
+    inclusion_proof_for,
+    leaves_upto,
+    ledger_size,
+    ledger_vkey,
+)
+from haven.web.ledger.services import (
+    LedgerOutsideTransactionError,
+    checkpoint_sign,
+    ledger_append,
+    ledger_append_many,
+)
+
+
+def _nothing_written() -> bool:
+    return (
+        LedgerEntry.objects.count() == 0 and LedgerNode.objects.count() == 0 and ledger_size() == 0
+    )
+
+
+def test_appends_get_consecutive_positions(db):
+    with transaction.atomic():
+        first = ledger_append(kind="decision", payload={"n": 1})
+        rest = ledger_append_many(events=[("decision", {"n": 2}), ("disclosure", {"n": 3})])
+    assert [first, *rest] == [0, 1, 2]
+    assert LedgerHead.objects.get().size == 3
+    assert [parse_event(leaf)["payload"]["n"] for leaf in leaves_upto(size=3)] == [1, 2, 3]
+
+
+def test_append_outside_a_transaction_is_refused(transactional_db):
+    with pytest.raises(LedgerOutsideTransactionError):
+        ledger_append(kind="decision", payload={"n": 1})
+    assert _nothing_written()
+
+
+def test_rolled_back_transaction_leaves_no_entry(db):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ledger_append(kind="decision", payload={"n": 1})
+        raise RuntimeError("the action failed")
+    assert _nothing_written()
+
+
+def test_payload_with_personal_data_is_refused_and_nothing_is_written(db):
+    with pytest.raises(PersonalDataError), transaction.atomic():
+        ledger_append(kind="report_received", payload={"victim_name": "A. Person"})
+    with pytest.raises(InvalidEventError), transaction.atomic():
+        ledger_append(kind="gossip", payload={})
+    assert _nothing_written()
+
+
+def test_database_tree_matches_the_reference_implementation(db):
+    with transaction.atomic():
+        ledger_append_many(events=[("decision", {"n": n}) for n in range(37)])
+    leaves = leaves_upto(size=37)
+    reference = MerkleLog()
+    reference.append(leaves)
+    with transaction.atomic():
+        checkpoint = checkpoint_sign()
+    assert bytes(checkpoint.root) == reference.root() == root_from_leaves(leaves)
+    for index in (0, 17, 36):
+        size, proof = inclusion_proof_for(index=index, size=37)
+        assert proof == reference.inclusion_proof(index, 37)
+        verify_inclusion(leaf_hashes([leaves[index]])[0], index, size, proof, reference.root())
+    result = consistency_proof_for(old_size=5, new_size=37)
+    verify_consistency(5, 37, result["proof"], result["old_root"], result["new_root"])
+
+
+def test_checkpoint_is_signed_after_commit_and_verifies(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        ledger_append_many(events=[("decision", {"n": n}) for n in range(3)])
+    stored = LedgerCheckpoint.objects.get()
+    from haven.ledger.note import parse_vkey
+
+    opened = open_checkpoint(stored.note, parse_vkey(ledger_vkey()))
+    assert opened.size == 3
+    assert opened.root_hash == bytes(stored.root)
+    assert checkpoint_sign().pk == stored.pk  # signing an unchanged head adds nothing
+
+
+def test_proofs_default_to_the_latest_signed_checkpoint(db):
+    with transaction.atomic():
+        ledger_append_many(events=[("decision", {"n": n}) for n in range(4)])
+    checkpoint_sign()
+    with transaction.atomic():
+        ledger_append(kind="decision", payload={"n": 4})
+    size, _proof = inclusion_proof_for(index=1)
+    assert size == 4
