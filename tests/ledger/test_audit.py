@@ -45,9 +45,7 @@ def make_export(directory: Path, size: int) -> Export:
     log.append(leaves)
     signer = generate_signer(ORIGIN)
     note = sign_checkpoint(Checkpoint(ORIGIN, size, log.root()), signer)
-    write_export(
-        directory, leaves=leaves, checkpoint_note=note, vkey=signer.verifier.vkey, store=log.store
-    )
+    write_export(directory, leaves=leaves, checkpoint_note=note, vkey=signer.verifier.vkey)
     return Export(directory, leaves, signer)
 
 
@@ -204,12 +202,12 @@ def test_export_refuses_a_non_empty_directory_and_mismatched_leaves(
     with pytest.raises(FileExistsError):
         write_export(
             export.directory, leaves=export.leaves, checkpoint_note=export.note,
-            vkey=export.signer.verifier.vkey, store=log.store,
+            vkey=export.signer.verifier.vkey,
         )  # fmt: skip
     with pytest.raises(ValueError, match="root"):
         write_export(
             tmp_path / "x", leaves=[b"x", *export.leaves[1:]], checkpoint_note=export.note,
-            vkey=export.signer.verifier.vkey, store=log.store,
+            vkey=export.signer.verifier.vkey,
         )  # fmt: skip
     assert not (tmp_path / "x").exists()
 

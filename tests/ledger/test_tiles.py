@@ -23,8 +23,9 @@ from haven.ledger.tiles import (
     tile_path,
     tiles_for_size,
     write_tiles,
+    write_tiles_from_rows,
 )
-from haven.ledger.tree import leaf_hashes, root_from_leaf_hashes
+from haven.ledger.tree import leaf_hashes, merkle_rows, root_from_leaf_hashes
 
 from .reference import leaves_for, mth
 
@@ -132,3 +133,17 @@ def test_truncated_entry_bundles_are_rejected(bundle: bytes) -> None:
 def test_tile_of_wrong_length_is_rejected() -> None:
     with pytest.raises(InvalidTileError, match="expected 8192"):
         split_tile(b"\x00" * 8191, Tile(0, 0))
+
+
+@pytest.mark.parametrize("size", [1, 255, 256, 257, 600, 65_537])
+def test_tiles_from_leaf_rows_equal_tiles_from_the_store(tmp_path: Path, size: int) -> None:
+    leaves = leaves_for(size)
+    log = MerkleLog()
+    log.append(leaves)
+    from_store = write_tiles(tmp_path / "store", log.store, size)
+    root, rows = merkle_rows(leaf_hashes(leaves), keep_every=8)
+    from_rows = write_tiles_from_rows(tmp_path / "rows", rows, size)
+    assert root == log.root()
+    assert sorted(from_store) == sorted(from_rows)
+    for path in from_store:
+        assert (tmp_path / "store" / path).read_bytes() == (tmp_path / "rows" / path).read_bytes()

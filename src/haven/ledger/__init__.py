@@ -72,11 +72,13 @@ from haven.ledger.tiles import (
     tile_path,
     tiles_for_size,
     write_tiles,
+    write_tiles_from_rows,
 )
 from haven.ledger.tree import (
     AppendResult,
     append_leaves,
     leaf_hashes,
+    merkle_rows,
     root_from_leaves,
     root_hash,
     subtree_hash,
@@ -121,6 +123,7 @@ __all__ = [
     "hash_leaf",
     "inclusion_proof",
     "leaf_hashes",
+    "merkle_rows",
     "open_checkpoint",
     "open_note",
     "parse_checkpoint",
@@ -147,4 +150,5 @@ __all__ = [
     "write_export",
     "write_signer",
     "write_tiles",
+    "write_tiles_from_rows",
 ]

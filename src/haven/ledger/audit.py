@@ -27,36 +27,15 @@ at ``i == size`` (``extra_leaves``).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from collections.abc import Sequence
 
 from haven.ledger.checkpoint import Checkpoint, open_checkpoint
 from haven.ledger.errors import InvalidTileError, LogVerificationError
-from haven.ledger.hashing import EMPTY_ROOT, NODE_HASH_PREFIX, hash_children
+from haven.ledger.hashing import EMPTY_ROOT, hash_children
 from haven.ledger.note import NoteVerifier, parse_vkey
 from haven.ledger.tiles import TILE_HEIGHT, TILE_WIDTH, Tile, TileReader, split_tile
-from haven.ledger.tree import leaf_hashes, root_from_leaf_hashes
-
-
-def _tile_level_rows(hashes: list[bytes]) -> tuple[bytes, list[list[bytes]]]:
-    """Return the root and the rows at Merkle levels 0, 8, 16, … (complete nodes first)."""
-    if not hashes:
-        return EMPTY_ROOT, [[]]
-    sha256 = hashlib.sha256
-    prefix = NODE_HASH_PREFIX
-    kept = [hashes]
-    row = hashes
-    level = 0
-    while len(row) > 1:
-        carry = row[-1] if len(row) & 1 else None
-        row = [sha256(prefix + a + b).digest() for a, b in zip(row[0::2], row[1::2], strict=False)]
-        if carry is not None:
-            row.append(carry)
-        level += 1
-        if level % TILE_HEIGHT == 0:
-            kept.append(row)
-    return row[0], kept
+from haven.ledger.tree import leaf_hashes, merkle_rows, root_from_leaf_hashes
 
 
 def _complete(rows: list[list[bytes]], tile_level: int, count: int, index: int) -> bytes | None:
@@ -190,7 +169,7 @@ def verify_log(
         verifier = parse_vkey(verifier)
     checkpoint = open_checkpoint(checkpoint_note, verifier, origin=origin)
     count = len(leaves)
-    root, rows = _tile_level_rows(leaf_hashes(leaves))
+    root, rows = merkle_rows(leaf_hashes(leaves), keep_every=TILE_HEIGHT)
     if count == checkpoint.size and hmac.compare_digest(root, checkpoint.root_hash):
         return checkpoint
 

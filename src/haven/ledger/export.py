@@ -23,9 +23,13 @@ from haven.ledger.audit import verify_log
 from haven.ledger.checkpoint import Checkpoint, open_checkpoint
 from haven.ledger.errors import LogVerificationError
 from haven.ledger.note import NoteVerifier, parse_vkey
-from haven.ledger.store import HashStore
-from haven.ledger.tiles import check_entry_size, directory_tile_reader, write_tiles
-from haven.ledger.tree import root_from_leaves
+from haven.ledger.tiles import (
+    TILE_HEIGHT,
+    check_entry_size,
+    directory_tile_reader,
+    write_tiles_from_rows,
+)
+from haven.ledger.tree import leaf_hashes, merkle_rows
 
 CHECKPOINT_FILE = "checkpoint"
 VKEY_FILE = "vkey"
@@ -38,13 +42,13 @@ def write_export(
     leaves: Sequence[bytes],
     checkpoint_note: str,
     vkey: str,
-    store: HashStore,
     entry_bundles: bool = False,
 ) -> Checkpoint:
     """Write an export of the log at the checkpoint's size into a new or empty directory.
 
     The checkpoint is verified with ``vkey`` and the leaves are checked against it
-    before anything is written, so a broken export is never produced.
+    before anything is written, so a broken export is never produced. The tiles
+    are computed from the leaves (no store reads), in the same pass as the check.
 
     Raises:
         FileExistsError: if ``directory`` exists and is not empty.
@@ -56,16 +60,17 @@ def write_export(
     checkpoint = open_checkpoint(checkpoint_note, verifier)
     if len(leaves) != checkpoint.size:
         raise ValueError(f"got {len(leaves)} leaves for a checkpoint of size {checkpoint.size}")
-    if root_from_leaves(leaves) != checkpoint.root_hash:
-        raise ValueError("the leaves do not reproduce the checkpoint's root hash")
     if entry_bundles:
         for position, leaf in enumerate(leaves):
             check_entry_size(leaf, position=position)
     root = Path(directory)
     if root.exists() and any(root.iterdir()):
         raise FileExistsError(f"export directory {root} is not empty")
+    tree_root, rows = merkle_rows(leaf_hashes(leaves), keep_every=TILE_HEIGHT)
+    if tree_root != checkpoint.root_hash:
+        raise ValueError("the leaves do not reproduce the checkpoint's root hash")
     root.mkdir(parents=True, exist_ok=True)
-    write_tiles(root, store, checkpoint.size, entries=leaves if entry_bundles else None)
+    write_tiles_from_rows(root, rows, len(leaves), entries=leaves if entry_bundles else None)
     with (root / LEAVES_FILE).open("w", encoding="ascii", newline="\n") as handle:
         for leaf in leaves:
             handle.write(base64.b64encode(leaf).decode("ascii") + "\n")

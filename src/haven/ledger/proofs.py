@@ -11,6 +11,11 @@ transparency-dev/merkle verifier, which the vectors in
   ``0 -> 0``;
 * equal sizes are accepted only with an empty proof and byte-equal roots (as in
   transparency-dev, the roots are then only compared, not length-checked).
+
+A proof binds the tree sizes only through the shape of its path: the same
+inclusion proof can verify for several sizes whose paths have the same shape (and
+the same root), and likewise for consistency. Sizes are bound to roots by the
+signed checkpoint, so always take ``size`` and ``root`` from a verified checkpoint.
 """
 
 from __future__ import annotations

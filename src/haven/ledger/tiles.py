@@ -242,6 +242,34 @@ def write_tiles(
     return written
 
 
+def write_tiles_from_rows(
+    directory: str | Path,
+    rows: Sequence[Sequence[bytes]],
+    size: int,
+    *,
+    entries: Sequence[bytes] | None = None,
+) -> list[str]:
+    """Write every hash tile of a tree of ``size`` from its rows at Merkle levels 0, 8, 16, ….
+
+    ``rows`` is what :func:`haven.ledger.tree.merkle_rows` returns for the tree's
+    leaf hashes, so an export needs no store reads. Entry bundles are written too
+    if ``entries`` is given. Returns the relative paths written.
+
+    Raises:
+        EntryTooLargeError: if an entry is too large for a bundle.
+    """
+    root_dir = Path(directory)
+    written: list[str] = []
+    for tile in tiles_for_size(size):
+        start = tile.index * TILE_WIDTH
+        data = b"".join(rows[tile.level][start : start + tile.width])
+        written.append(_write(root_dir, tile.path, data))
+        if entries is not None and tile.level == 0:
+            bundle = encode_entry_bundle(entries[start : start + tile.width])
+            written.append(_write(root_dir, tile.entries_path, bundle))
+    return written
+
+
 def _write(root: Path, relative: str, data: bytes) -> str:
     target = root / relative
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -164,6 +164,31 @@ def leaf_hashes(leaves: Sequence[bytes]) -> list[bytes]:
     return [sha256(prefix + leaf).digest() for leaf in leaves]
 
 
+def merkle_rows(hashes: Sequence[bytes], *, keep_every: int = 8) -> tuple[bytes, list[list[bytes]]]:
+    """Return the root and the rows at Merkle levels ``0, k, 2k, …`` (``k = keep_every``).
+
+    Row ``j`` starts with the ``len(hashes) >> (j * k)`` complete nodes at Merkle
+    level ``j * k`` (it may end with one promoted incomplete node). With ``k = 8``
+    these are exactly the hashes C2SP tiles hold.
+    """
+    if not hashes:
+        return EMPTY_ROOT, [[]]
+    sha256 = hashlib.sha256
+    prefix = NODE_HASH_PREFIX
+    row = list(hashes)
+    kept = [row]
+    level = 0
+    while len(row) > 1:
+        carry = row[-1] if len(row) & 1 else None
+        row = [sha256(prefix + a + b).digest() for a, b in zip(row[0::2], row[1::2], strict=False)]
+        if carry is not None:
+            row.append(carry)
+        level += 1
+        if level % keep_every == 0:
+            kept.append(row)
+    return row[0], kept
+
+
 def root_from_leaf_hashes(hashes: Sequence[bytes]) -> bytes:
     """Return the root of the tree whose level-0 hashes are ``hashes``."""
     if not hashes:
