@@ -37,7 +37,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     _register_list(subcommands)
     _register_show(subcommands)
     _register_decide(subcommands)
-    # diff, check, notice and report register here as well (DESIGN.md §6).
+    _register_diff(subcommands)
+    _register_check(subcommands)
+    _register_notice(subcommands)
+    _register_report(subcommands)
 
 
 # --- shared helpers -------------------------------------------------------------
@@ -234,4 +237,130 @@ def run_decide(args: argparse.Namespace) -> int:
         print(f"  - {reason.id}: {reason.summary} [{reason.source}]")
     if result.obligations:
         print("Obligations: " + ", ".join(result.obligations))
+    return 0
+
+
+# --- haven policy diff / check / notice / report (haven.policy.diff, promises, notice) ---
+
+
+def _register_diff(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser(
+        "diff", help="the exact regions where two policies decide differently"
+    )
+    parser.add_argument("a", metavar="A", help=POLICY_HELP)
+    parser.add_argument("b", metavar="B", help=POLICY_HELP)
+    parser.add_argument(
+        "--outcomes",
+        action="store_true",
+        help="partition every outcome change (rules, obligations), not only decision changes",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON on stdout")
+    parser.set_defaults(run=run_diff)
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from haven.policy.diff import diff
+    from haven.policy.report import render_diff
+
+    result = diff(
+        open_compiled_policy(args.a), open_compiled_policy(args.b), outcomes=args.outcomes
+    )
+    if args.json:
+        print_json(result.to_json())
+    else:
+        sys.stdout.write(render_diff(result))
+    return 0
+
+
+def _register_check(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser(
+        "check",
+        help="check promises against a policy (exit 0 even when one fails; see --strict)",
+    )
+    parser.add_argument("policy", metavar="POLICY", help=POLICY_HELP)
+    parser.add_argument(
+        "--promise",
+        metavar="ID|FILE",
+        action="append",
+        help="a catalogue promise id or a promise JSON file (repeatable; default: the catalogue)",
+    )
+    parser.add_argument("--strict", action="store_true", help="exit 1 when any promise fails")
+    parser.add_argument("--json", action="store_true", help="print JSON on stdout")
+    parser.set_defaults(run=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Exit 0 with the results, pass or fail; 1 with --strict when one fails; 2 on error."""
+    from haven.policy.promises import PromiseError, check, load_promise, load_promises
+    from haven.policy.report import check_document, render_check
+
+    try:
+        promises = (
+            [load_promise(spec) for spec in args.promise] if args.promise else load_promises()
+        )
+    except PromiseError as error:
+        raise CommandError(str(error)) from error
+    compiled = open_compiled_policy(args.policy)
+    results = check(compiled, promises)
+    if args.json:
+        print_json(check_document(results))
+    else:
+        sys.stdout.write(render_check(compiled, results))
+    return 1 if args.strict and not all(result.holds for result in results) else 0
+
+
+def _register_notice(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser(
+        "notice", help="what can happen to a reporter's data under a policy, in plain English"
+    )
+    parser.add_argument("policy", metavar="POLICY", help=POLICY_HELP)
+    parser.add_argument("--json", action="store_true", help="print JSON on stdout")
+    parser.set_defaults(run=run_notice)
+
+
+def run_notice(args: argparse.Namespace) -> int:
+    from haven.policy.notice import notice, render_notice
+    from haven.policy.promises import PromiseError
+
+    compiled = open_compiled_policy(args.policy)
+    try:
+        document = notice(compiled)
+    except PromiseError as error:
+        raise CommandError(str(error)) from error
+    if args.json:
+        print_json(document.to_json())
+    else:
+        sys.stdout.write(render_notice(document))
+    return 0
+
+
+def _register_report(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser(
+        "report", help="write the comparison of all shipped policies and promises (Markdown)"
+    )
+    parser.add_argument(
+        "--output",
+        default="docs/policy-comparison.md",
+        metavar="FILE",
+        help="where to write it (default: docs/policy-comparison.md)",
+    )
+    parser.set_defaults(run=run_report)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from haven.policy.promises import PromiseError, load_promises
+    from haven.policy.report import comparison_report
+
+    try:
+        promises = load_promises()
+    except PromiseError as error:
+        raise CommandError(str(error)) from error
+    policies = [open_compiled_policy(policy_id) for policy_id in shipped_policy_ids()]
+    output = Path(args.output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(comparison_report(policies, promises), encoding="utf-8")
+    except OSError as error:
+        raise CommandError(f"cannot write the report to {str(output)!r}: {error}") from error
+    print(f"wrote {output} ({len(policies)} policies, {len(promises)} promises)")
     return 0
