@@ -16,7 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from haven.policy.space import ATTRIBUTE_BY_NAME, ATTRIBUTE_NAMES, ATTRIBUTES, Case, format_values
+from haven.policy.space import (
+    ATTRIBUTE_BY_NAME,
+    ATTRIBUTE_NAMES,
+    ATTRIBUTES,
+    Attribute,
+    Case,
+    format_values,
+)
 
 OFFICER_UID = {"type": "Haven::Officer", "id": "officer"}
 PERSON_UID = {"type": "Haven::Person", "id": "person"}
@@ -93,28 +100,35 @@ def validate_case(case: Any) -> Case:
             )
     clean: Case = {}
     for attribute in ATTRIBUTES:
-        allowed = f"one of {format_values(attribute.values)}"
         if attribute.name not in case:
-            problems.append(CaseProblem(attribute.name, allowed, "nothing (the key is missing)"))
-            continue
-        value = case[attribute.name]
-        if attribute.is_bool and not isinstance(value, bool):
             problems.append(
-                CaseProblem(
-                    attribute.name, f"a JSON boolean, {allowed} (unquoted)", _describe(value)
-                )
+                CaseProblem(attribute.name, _allowed(attribute), "nothing (the key is missing)")
             )
             continue
-        if not attribute.is_bool and not isinstance(value, str):
-            problems.append(CaseProblem(attribute.name, f"a string, {allowed}", _describe(value)))
-            continue
-        if value not in attribute.values:
-            problems.append(CaseProblem(attribute.name, allowed, _describe(value)))
+        value = case[attribute.name]
+        try:
+            attribute.position(value)
+        except ValueError:
+            problems.append(_value_problem(attribute, value))
             continue
         clean[attribute.name] = value
     if problems:
         raise InvalidCaseError(problems)
     return clean
+
+
+def _allowed(attribute: Attribute) -> str:
+    return f"one of {format_values(attribute.values)}"
+
+
+def _value_problem(attribute: Attribute, value: Any) -> CaseProblem:
+    if attribute.is_bool and not isinstance(value, bool):
+        expected = f"a JSON boolean, {_allowed(attribute)} (unquoted)"
+    elif not attribute.is_bool and not isinstance(value, str):
+        expected = f"a string, {_allowed(attribute)}"
+    else:
+        expected = _allowed(attribute)
+    return CaseProblem(attribute.name, expected, _describe(value))
 
 
 def case_to_request(case: Case) -> dict[str, Any]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Hashable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,6 +25,8 @@ class CompiledPolicy:
 
     policy: Policy
     table: CompiledTable
+    memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+    """Per-outcome results `decide` has already built (reasons, explanations)."""
 
     @property
     def id(self) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 
 from haven.policy.cases import validate_case
 from haven.policy.compiled import CompiledPolicy
-from haven.policy.explain import explain
+from haven.policy.explain import describe_action, explain
 from haven.policy.space import Case, case_to_point
 from haven.policy.table import Decision
 
@@ -68,12 +68,24 @@ def decide(compiled: CompiledPolicy, case: Any) -> PolicyDecision:
             names the key and its allowed values).
     """
     clean = validate_case(case)
-    outcome = compiled.table.outcome_at(case_to_point(clean))
+    outcome_id = int(compiled.table.outcome_ids[case_to_point(clean)])
+    outcome = compiled.table.outcomes[outcome_id]
     policy = compiled.policy
-    reasons = tuple(
-        Reason(id=rule.id, summary=rule.summary, source=rule.source)
-        for rule in (policy.rule(rule_id) for rule_id in outcome.rule_ids)
-    )
+    # Reasons depend only on the outcome, the explanation only on the outcome and
+    # the action asked for: build each once per compiled policy.
+    reasons_key = ("reasons", outcome_id)
+    reasons = compiled.memo.get(reasons_key)
+    if reasons is None:
+        reasons = tuple(
+            Reason(id=rule.id, summary=rule.summary, source=rule.source)
+            for rule in (policy.rule(rule_id) for rule_id in outcome.rule_ids)
+        )
+        compiled.memo[reasons_key] = reasons
+    explanation_key = ("explanation", outcome_id, describe_action(clean))
+    explanation = compiled.memo.get(explanation_key)
+    if explanation is None:
+        explanation = explain(outcome, policy.rules, clean)
+        compiled.memo[explanation_key] = explanation
     return PolicyDecision(
         policy=policy.id,
         version=policy.version,
@@ -81,7 +93,7 @@ def decide(compiled: CompiledPolicy, case: Any) -> PolicyDecision:
         decision=outcome.decision,
         reasons=reasons,
         obligations=outcome.obligations,
-        explanation=explain(outcome, policy.rules, clean),
+        explanation=explanation,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -45,7 +46,7 @@ class Policy:
     policy_set: cedarpy.PolicySet = field(repr=False)
     path: Path | None = None
 
-    @property
+    @cached_property
     def digest(self) -> str:
         """SHA-256 of the policy text (hex): what the compile cache is keyed on."""
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()

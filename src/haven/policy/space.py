@@ -21,7 +21,7 @@ Boolean attributes list `True` before `False`, the order DESIGN.md §3 gives the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import prod
 
 import numpy as np
@@ -36,10 +36,15 @@ class Attribute:
 
     name: str
     values: tuple[Value, ...]
+    is_bool: bool = field(init=False)
+    _positions: Mapping[tuple[type, Value], int] = field(init=False, repr=False, compare=False)
 
-    @property
-    def is_bool(self) -> bool:
-        return isinstance(self.values[0], bool)
+    def __post_init__(self) -> None:
+        # `True == 1` in Python, so key positions by (type, value): a bool attribute
+        # never matches a non-bool and vice versa.
+        positions = {(type(value), value): index for index, value in enumerate(self.values)}
+        object.__setattr__(self, "is_bool", isinstance(self.values[0], bool))
+        object.__setattr__(self, "_positions", positions)
 
     def position(self, value: Value) -> int:
         """The index of `value` in this attribute's value list.
@@ -48,14 +53,12 @@ class Attribute:
             ValueError: `value` is not one of this attribute's values (a string
                 "true" is not the bool True).
         """
-        for position, candidate in enumerate(self.values):
-            # `True == 1` in Python, so compare types too: a bool attribute
-            # never matches a non-bool and vice versa.
-            if type(candidate) is type(value) and candidate == value:
-                return position
-        raise ValueError(
-            f"{self.name}: expected one of {format_values(self.values)}, got {value!r}"
-        )
+        try:
+            return self._positions[(type(value), value)]
+        except (KeyError, TypeError):
+            raise ValueError(
+                f"{self.name}: expected one of {format_values(self.values)}, got {value!r}"
+            ) from None
 
 
 _BOOL_VALUES: tuple[Value, ...] = (True, False)
