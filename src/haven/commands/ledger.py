@@ -57,6 +57,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     checkpoint = sub.add_parser("checkpoint", help="sign the current tree head and print it")
     checkpoint.set_defaults(run=checkpoint_command)
 
+    rotate = sub.add_parser(
+        "rotate-key", help="replace the checkpoint signing key (docs/ledger.md)"
+    )
+    rotate.add_argument(
+        "--new-key-file",
+        type=Path,
+        help="where to write the new private key (required when the key comes from HAVEN_LEDGER_SIGNING_KEY)",
+    )
+    rotate.set_defaults(run=rotate_key_command)
+
 
 def _b64(value: bytes) -> str:
     return base64.b64encode(value).decode("ascii")
@@ -172,4 +182,20 @@ def checkpoint_command(args: argparse.Namespace) -> int:
     from haven.web.ledger.services import checkpoint_sign
 
     print(checkpoint_sign().note, end="")
+    return 0
+
+
+def rotate_key_command(args: argparse.Namespace) -> int:
+    setup_django()
+    from haven.web.ledger.services import signing_key_rotate
+
+    try:
+        rotation = signing_key_rotate(new_key_file=args.new_key_file)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    print(f"old verifier key: {rotation.old_vkey}")
+    print(f"new verifier key: {rotation.new_vkey}")
+    print(
+        f"announced at log position {rotation.position}; new private key in {rotation.new_key_file}"
+    )
     return 0

@@ -202,3 +202,51 @@ def test_contract_report_received_leaf_holds_only_pseudonyms_and_codes(met):
     assert event["kind"] == "report_received"
     assert event["payload"]["report"].startswith("report_")
     assert event["payload"]["people"][0]["person"].startswith("person_")
+
+
+def test_key_rotation_is_announced_in_the_log_and_vouched_for_by_the_old_key(
+    settings, tmp_path, log_of_ten, capsys
+):
+    from haven.ledger.events import parse_event
+    from haven.web.ledger.models import LedgerCheckpoint
+
+    settings.HAVEN_DATA_DIR = tmp_path
+    forget_cached_keys()
+    try:
+        old_vkey = ledger_signer().verifier.vkey
+        assert main(["ledger", "rotate-key"]) == 0
+        new_vkey = ledger_signer().verifier.vkey
+        assert new_vkey != old_vkey
+        announcement = parse_event(leaves_upto(size=11)[10])
+        assert announcement["kind"] == "key_rotation"
+        assert announcement["payload"]["new_vkey"] == new_vkey
+        signed_by = {
+            vkey: open_checkpoint(row.note, parse_vkey(vkey)).size
+            for vkey in (old_vkey, new_vkey)
+            for row in LedgerCheckpoint.objects.filter(
+                size=11, key_id=parse_vkey(vkey).key_id.hex()
+            )
+        }
+        assert signed_by == {old_vkey: 11, new_vkey: 11}
+        assert stat.S_IMODE((tmp_path / "ledger" / "signing.key").stat().st_mode) == 0o600
+        capsys.readouterr()
+        assert main(["ledger", "export", str(tmp_path / "out")]) == 0
+        assert main(["ledger", "verify", str(tmp_path / "out"), "--vkey", new_vkey]) == 0
+    finally:
+        forget_cached_keys()
+
+
+def test_rotating_an_environment_key_needs_a_file_and_changes_nothing_without_one(
+    log_of_ten, monkeypatch, capsys
+):
+    from haven.ledger.note import generate_signer
+
+    monkeypatch.setenv("HAVEN_LEDGER_SIGNING_KEY", generate_signer("ops.example/haven").to_skey())
+    forget_cached_keys()
+    try:
+        assert main(["ledger", "rotate-key"]) == 2
+        assert "HAVEN_LEDGER_SIGNING_KEY" in capsys.readouterr().err
+        assert len(leaves_upto(size=100)) == 10
+    finally:
+        monkeypatch.delenv("HAVEN_LEDGER_SIGNING_KEY")
+        forget_cached_keys()

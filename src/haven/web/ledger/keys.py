@@ -34,22 +34,49 @@ def _key_dir() -> Path:
     return Path(settings.HAVEN_DATA_DIR) / "ledger"
 
 
-def _create_once(path: Path, content: bytes) -> None:
-    """Write `content` to `path` unless another process got there first (mode 0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+def _write_temporary(directory: Path, content: bytes) -> str:
+    """A fully written, fsynced temporary file (mode 0600) in `directory`; returns its path."""
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".key-")
     try:
         os.fchmod(descriptor, 0o600)
         with os.fdopen(descriptor, "wb") as file:
             file.write(content)
             file.flush()
             os.fsync(file.fileno())
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return temporary
+
+
+def _create_once(path: Path, content: bytes) -> None:
+    """Put `content` at `path` unless another process got there first."""
+    temporary = _write_temporary(path.parent, content)
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
     finally:
         os.unlink(temporary)
+
+
+def replace_key_file(path: Path, content: bytes) -> None:
+    """Atomically put `content` at `path` (mode 0600), replacing any key there."""
+    temporary = _write_temporary(path.parent, content)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def signing_key_from_environment() -> bool:
+    return bool(os.environ.get("HAVEN_LEDGER_SIGNING_KEY"))
+
+
+def signing_key_path() -> Path:
+    return _key_dir() / "signing.key"
 
 
 @cache
@@ -57,7 +84,7 @@ def ledger_signer() -> NoteSigner:
     configured = os.environ.get("HAVEN_LEDGER_SIGNING_KEY")
     if configured:
         return parse_skey(configured.strip())
-    path = _key_dir() / "signing.key"
+    path = signing_key_path()
     if not path.exists():
         _create_once(path, generate_signer(ledger_origin()).to_skey().encode("ascii") + b"\n")
     return parse_skey(path.read_text(encoding="ascii").strip())

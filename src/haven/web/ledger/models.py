@@ -65,13 +65,19 @@ class LedgerNode(models.Model):
 
 
 class LedgerCheckpoint(models.Model):
-    size = models.BigIntegerField(unique=True)
+    """A signed tree head. After a key rotation the same size may be signed by both keys."""
+
+    size = models.BigIntegerField()
+    key_id = models.CharField(max_length=8)  # hex of the C2SP note key id
     root = models.BinaryField(max_length=32)
     note = models.TextField()
     signed_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-size"]
+        constraints = [
+            models.UniqueConstraint(fields=["size", "key_id"], name="ledger_checkpoint_unique")
+        ]
 
     def __str__(self) -> str:
         return f"checkpoint at size {self.size}"

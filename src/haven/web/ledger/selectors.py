@@ -19,11 +19,9 @@ def ledger_size() -> int:
 
 
 def checkpoint_latest() -> LedgerCheckpoint | None:
-    return LedgerCheckpoint.objects.order_by("-size").first()
-
-
-def checkpoint_at(*, size: int) -> LedgerCheckpoint | None:
-    return LedgerCheckpoint.objects.filter(size=size).first()
+    """The newest checkpoint signed with the current key (the one `/vkey` publishes)."""
+    key_id = ledger_signer().verifier.key_id.hex()
+    return LedgerCheckpoint.objects.filter(key_id=key_id).order_by("-size").first()
 
 
 def ledger_vkey() -> str:

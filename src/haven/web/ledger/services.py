@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,9 +20,18 @@ from django.utils import timezone
 
 from haven.ledger.checkpoint import Checkpoint, sign_checkpoint
 from haven.ledger.events import event_leaf, pseudonym
+from haven.ledger.note import generate_signer
 from haven.ledger.tiles import check_entry_size
 from haven.ledger.tree import append_leaves, root_hash
-from haven.web.ledger.keys import ledger_origin, ledger_signer, pseudonym_key
+from haven.web.ledger.keys import (
+    forget_cached_keys,
+    ledger_origin,
+    ledger_signer,
+    pseudonym_key,
+    replace_key_file,
+    signing_key_from_environment,
+    signing_key_path,
+)
 from haven.web.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerHead
 from haven.web.ledger.store import DatabaseHashStore
 
@@ -91,21 +102,81 @@ def _sign_after_commit() -> None:
 
 
 def checkpoint_sign() -> LedgerCheckpoint:
-    """Sign the current tree head, unless it is signed already; return its checkpoint."""
+    """Sign the current tree head with the current key, unless done already; return it."""
+    signer = ledger_signer()
+    key_id = signer.verifier.key_id.hex()
     with transaction.atomic():
         size = LedgerHead.objects.values_list("size", flat=True).get(pk=1)
-        existing = LedgerCheckpoint.objects.filter(size=size).first()
+        existing = LedgerCheckpoint.objects.filter(size=size, key_id=key_id).first()
         if existing is not None:
             return existing
         root = root_hash(DatabaseHashStore(), size)
         note = sign_checkpoint(
-            Checkpoint(origin=ledger_origin(), size=size, root_hash=root), ledger_signer()
+            Checkpoint(origin=ledger_origin(), size=size, root_hash=root), signer
         )
         try:
             with transaction.atomic():
                 return LedgerCheckpoint.objects.create(
-                    size=size, root=root, note=note, signed_at=timezone.now()
+                    size=size, key_id=key_id, root=root, note=note, signed_at=timezone.now()
                 )
         except IntegrityError:
-            # Another process signed the same size first; both signatures are over the same tree.
-            return LedgerCheckpoint.objects.get(size=size)
+            # Another process signed the same head first; both signatures cover the same tree.
+            return LedgerCheckpoint.objects.get(size=size, key_id=key_id)
+
+
+@dataclass(frozen=True)
+class KeyRotation:
+    old_vkey: str
+    new_vkey: str
+    position: int
+    new_key_file: Path
+
+
+def signing_key_rotate(*, new_key_file: Path | None = None) -> KeyRotation:
+    """Replace the checkpoint signing key, leaving a trail verifiers can follow.
+
+    The new verifier key is announced in a `key_rotation` entry, and the old key signs
+    a checkpoint covering that entry, so anyone who trusted the old key can verify the
+    hand-over. The same head is then signed with the new key.
+
+    The new private key is written to `new_key_file` (mode 0600). When the key lives
+    in the data directory, that is the default and the key takes effect at once; when
+    it comes from `HAVEN_LEDGER_SIGNING_KEY`, `new_key_file` is required and the
+    operator moves its content into the secret store.
+
+    Raises:
+        ValueError: the key comes from the environment and no `new_key_file` was given,
+            or `new_key_file` exists already.
+    """
+    from_environment = signing_key_from_environment()
+    if from_environment and new_key_file is None:
+        raise ValueError(
+            "the signing key comes from HAVEN_LEDGER_SIGNING_KEY: give a file for the new key, "
+            "then put its content into HAVEN_LEDGER_SIGNING_KEY"
+        )
+    old = ledger_signer()
+    new = generate_signer(ledger_origin())
+    with transaction.atomic():
+        position = ledger_append(
+            kind="key_rotation",
+            payload={
+                "key": "ledger_signing",
+                "old_key_id": old.verifier.key_id.hex(),
+                "new_key_id": new.verifier.key_id.hex(),
+                "new_vkey": new.verifier.vkey,
+            },
+        )
+    checkpoint_sign()  # with the old key: it vouches for the announcement
+    target = new_key_file or signing_key_path()
+    if new_key_file is not None and new_key_file.exists():
+        raise ValueError(f"{new_key_file} exists already; choose a new file for the new key")
+    replace_key_file(target, new.to_skey().encode("ascii") + b"\n")
+    forget_cached_keys()
+    if not from_environment:
+        checkpoint_sign()  # the same head, now with the new key
+    return KeyRotation(
+        old_vkey=old.verifier.vkey,
+        new_vkey=new.verifier.vkey,
+        position=position,
+        new_key_file=target,
+    )
