@@ -342,7 +342,14 @@ def render_notice(document: Notice, *, width: int = 88) -> str:
     """The notice as plain text, wrapped at `width` columns."""
 
     def bullet(text: str) -> str:
-        return textwrap.fill(text, width=width, initial_indent="  - ", subsequent_indent="    ")
+        # Rule ids are hyphenated: never break a line inside one.
+        return textwrap.fill(
+            text,
+            width=width,
+            initial_indent="  - ",
+            subsequent_indent="    ",
+            break_on_hyphens=False,
+        )
 
     lines = [
         f"What can happen to your information under {document.title}",
