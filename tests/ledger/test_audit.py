@@ -255,3 +255,10 @@ def test_property_any_tampering_is_located_at_the_first_differing_leaf(
     with pytest.raises(LogVerificationError) as caught:
         export.verify(leaves)
     assert caught.value.position == first
+
+
+def test_any_of_several_trusted_keys_verifies_across_a_rotation(export: Export) -> None:
+    old = generate_signer(ORIGIN)
+    verify_log(export.leaves, export.note, [old.verifier, export.signer.verifier])
+    with pytest.raises(InvalidSignatureError):
+        verify_log(export.leaves, export.note, [old.verifier])

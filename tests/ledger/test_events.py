@@ -172,3 +172,10 @@ def test_the_guard_allows_a_realistic_decision_event() -> None:
     }  # fmt: skip
     check_payload(payload)
     parse_event(event_leaf("decision", payload, at=AT))
+
+
+def test_payloads_must_be_plain_dicts() -> None:
+    from types import MappingProxyType
+
+    with pytest.raises(TypeError):
+        check_payload(MappingProxyType({"a": 1}))  # type: ignore[arg-type]

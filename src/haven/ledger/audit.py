@@ -142,7 +142,7 @@ def _first_mismatch(
 def verify_log(
     leaves: Sequence[bytes],
     checkpoint_note: str | bytes,
-    verifier: NoteVerifier | str,
+    verifier: NoteVerifier | str | Sequence[NoteVerifier],
     *,
     origin: str | None = None,
     tiles: TileReader | None = None,
@@ -152,7 +152,8 @@ def verify_log(
     Args:
         leaves: every leaf, in log order.
         checkpoint_note: the signed checkpoint.
-        verifier: the trusted log key (a :class:`NoteVerifier` or a vkey string).
+        verifier: the trusted log key(s): a :class:`NoteVerifier`, a vkey string, or
+            several verifiers (e.g. across a key rotation); one valid signature suffices.
         origin: if given, the checkpoint must name this origin.
         tiles: reads the export's C2SP hash tiles; used only to locate a failure.
 
@@ -165,9 +166,8 @@ def verify_log(
         LogVerificationError: with ``reason`` and ``position`` (the first bad leaf,
             or None if no authenticated tiles are available to locate it).
     """
-    if isinstance(verifier, str):
-        verifier = parse_vkey(verifier)
-    checkpoint = open_checkpoint(checkpoint_note, verifier, origin=origin)
+    verifiers = [parse_vkey(verifier)] if isinstance(verifier, str) else verifier
+    checkpoint = open_checkpoint(checkpoint_note, verifiers, origin=origin)
     count = len(leaves)
     root, rows = merkle_rows(leaf_hashes(leaves), keep_every=TILE_HEIGHT)
     if count == checkpoint.size and hmac.compare_digest(root, checkpoint.root_hash):

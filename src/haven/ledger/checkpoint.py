@@ -100,9 +100,7 @@ def open_checkpoint(
         InvalidSignatureError: if no trusted key signed it.
         InvalidCheckpointError: if the body is malformed or names another origin.
     """
-    if isinstance(verifiers, NoteVerifier):
-        verifiers = [verifiers]
-    opened = open_note(note, verifiers)
+    opened = open_note(note, [verifiers] if isinstance(verifiers, NoteVerifier) else verifiers)
     checkpoint = parse_checkpoint(opened.text)
     if origin is not None and checkpoint.origin != origin:
         raise InvalidCheckpointError(

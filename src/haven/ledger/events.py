@@ -128,7 +128,7 @@ def _check_canonical(value: Any, path: str) -> None:
         for i, item in enumerate(value):
             _check_canonical(item, f"{path}[{i}]")
         return
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
                 raise TypeError(f"{path} has a {type(key).__name__} key; keys must be str")
@@ -206,8 +206,8 @@ def check_payload(payload: Mapping[str, Any]) -> None:
         PersonalDataError: naming the offending path.
         TypeError: if the payload is not a JSON object with string keys.
     """
-    if not isinstance(payload, Mapping):
-        raise TypeError(f"payload must be a mapping, got {type(payload).__name__}")
+    if not isinstance(payload, dict):
+        raise TypeError(f"payload must be a dict, got {type(payload).__name__}")
     _check_canonical(payload, "payload")
     _walk(payload, "payload")
 
