@@ -1,0 +1,172 @@
+"""`haven policy diff|check|notice|report` through `haven.cli.main` (DESIGN.md §6)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from haven.cli import main
+from haven.policy.report import comparison_report, format_when
+from tests.policy.conftest import FIXTURES, SHIPPED, compiled_fixture
+from tests.policy.test_promises import EXAMPLE, TEST_PROMISES
+
+SMALL = str(FIXTURES / "small.cedar")
+OPAQUE = str(FIXTURES / "opaque.cedar")
+
+
+def write_promise(tmp_path: Path, promise: dict) -> str:
+    path = tmp_path / f"{promise['id']}.json"
+    path.write_text(json.dumps(promise), encoding="utf-8")
+    return str(path)
+
+
+# --- diff ---------------------------------------------------------------------------------
+
+
+def test_diff_json_has_the_design_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["policy", "diff", SMALL, OPAQUE, "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert {"total", "changed", "regions"} <= set(document)
+    assert document["total"] == 1_920_000
+    assert document["changed"] == sum(region["count"] for region in document["regions"])
+    for region in document["regions"]:
+        assert {"when", "from", "to", "count", "rules_from", "rules_to"} <= set(region)
+
+
+def test_diff_of_a_policy_with_itself_prints_no_regions(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["policy", "diff", SMALL, SMALL]) == 0
+    out = capsys.readouterr().out
+    assert "0 of 1,920,000 points change decision" in out
+    assert "No changed points." in out
+
+
+def test_diff_table_lists_every_region(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["policy", "diff", SMALL, OPAQUE, "--json"]) == 0
+    regions = json.loads(capsys.readouterr().out)["regions"]
+    assert main(["policy", "diff", SMALL, OPAQUE]) == 0
+    out = capsys.readouterr().out
+    for number, region in enumerate(regions, start=1):
+        assert f"{number}. {region['from']} -> {region['to']}" in out
+        assert format_when(region["when"]) in out
+
+
+def test_diff_outcomes_flag_partitions_outcome_changes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["policy", "diff", SMALL, OPAQUE, "--outcomes", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["compare"] == "outcome"
+    assert document["outcome_changed"] == sum(r["count"] for r in document["regions"])
+
+
+def test_diff_of_an_unknown_policy_fails_with_a_message(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["policy", "diff", "no-such-policy", SMALL]) == 2
+    assert "unknown policy 'no-such-policy'" in capsys.readouterr().err
+
+
+# --- check --------------------------------------------------------------------------------
+
+
+def test_check_json_has_the_design_shape(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_promise(tmp_path, EXAMPLE)
+    assert main(["policy", "check", SMALL, "--promise", path, "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    [result] = document["promises"]
+    assert {"id", "holds", "counterexample"} <= set(result)
+    assert result["id"] == EXAMPLE["id"]
+    assert isinstance(result["holds"], bool)
+    if not result["holds"]:
+        assert len(result["counterexample"]) == 11
+
+
+def test_check_exits_0_when_a_promise_fails_and_1_with_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    failing = dict(EXAMPLE, id="everything-allowed", when={}, expect="allow")
+    path = write_promise(tmp_path, failing)
+    assert main(["policy", "check", SMALL, "--promise", path]) == 0
+    out = capsys.readouterr().out
+    assert "FAILS  everything-allowed" in out
+    assert "first counterexample: action=pnc_check" in out
+    assert main(["policy", "check", SMALL, "--promise", path, "--strict"]) == 1
+
+
+def test_check_strict_exits_0_when_every_promise_holds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    holds = dict(
+        EXAMPLE,
+        id="no-enforcement",
+        when={"action": ["enforcement"], "status_concern": ["none"]},
+    )
+    path = write_promise(tmp_path, holds)
+    assert main(["policy", "check", SMALL, "--promise", path, "--strict"]) == 0
+    assert "HOLDS  no-enforcement" in capsys.readouterr().out
+
+
+def test_check_rejects_an_invalid_promise_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_promise(tmp_path, dict(EXAMPLE, when={"role": ["bystander"]}))
+    assert main(["policy", "check", SMALL, "--promise", path]) == 2
+    err = capsys.readouterr().err
+    assert "when.role" in err and "victim, witness, suspect, victim_and_suspect" in err
+
+
+def test_check_rejects_an_unknown_promise_id(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["policy", "check", SMALL, "--promise", "no-such-promise"]) == 2
+    assert "unknown promise 'no-such-promise'" in capsys.readouterr().err
+
+
+# --- notice -------------------------------------------------------------------------------
+
+
+def test_notice_prints_plain_english(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["policy", "notice", SMALL]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("What can happen to your information under")
+    assert "When a victim's or witness's information can reach Immigration Enforcement" in out
+    assert main(["policy", "notice", SMALL]) == 0
+    assert capsys.readouterr().out == out
+
+
+def test_notice_json_is_structured(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["policy", "notice", SMALL, "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert {"policy", "version", "promises", "conditions"} <= set(document)
+    for condition in document["conditions"]:
+        assert {"action", "when", "count", "rules", "text"} <= set(condition)
+
+
+# --- report -------------------------------------------------------------------------------
+
+
+def test_report_is_deterministic_and_has_both_matrices() -> None:
+    policies = [compiled_fixture("small"), compiled_fixture("opaque")]
+    first = comparison_report(policies, TEST_PROMISES)
+    assert first == comparison_report(policies, TEST_PROMISES)
+    assert "## Changed decisions between every pair" in first
+    assert "## Promises" in first
+    for promise in TEST_PROMISES:
+        assert f"| `{promise.id}` |" in first
+    assert "### Counterexamples" in first
+
+
+@pytest.mark.slow
+def test_report_command_writes_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    output = tmp_path / "docs" / "policy-comparison.md"
+    assert main(["policy", "report", "--output", str(output)]) == 0
+    assert f"wrote {output}" in capsys.readouterr().out
+    text = output.read_text(encoding="utf-8")
+    for policy_id in SHIPPED:
+        assert f"`{policy_id}`" in text
+    if {"npcc-2018", "met-2019"} <= set(SHIPPED):
+        assert "### `npcc-2018` → `met-2019`" in text
