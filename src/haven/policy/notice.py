@@ -29,7 +29,15 @@ import numpy as np
 
 from haven.policy.compiled import CompiledPolicy
 from haven.policy.promises import Promise, check, load_promises
-from haven.policy.regions import FULL_BOX, Box, When, box_count, box_to_when, partition_labels
+from haven.policy.regions import (
+    FULL_BOX,
+    Box,
+    When,
+    box_count,
+    box_to_when,
+    partition_labels,
+    region_view,
+)
 from haven.policy.space import ATTRIBUTE_BY_NAME, ATTRIBUTES, SHAPE
 
 REPORTER_ROLES: tuple[str, ...] = ("victim", "witness", "victim_and_suspect")
@@ -130,10 +138,10 @@ def exposure_conditions(compiled: CompiledPolicy) -> list[ExposureCondition]:
     conditions: list[ExposureCondition] = []
     for action in IE_ACTIONS:
         domain = _domain(action)
-        region_ids = ids[np.ix_(*domain)]
+        region_ids = region_view(ids, domain)
         boxes = partition_labels(allowed[region_ids].astype(np.int8), domain, skip=0)
         for box in boxes.get(1, []):
-            present = np.unique(ids[np.ix_(*box)]).tolist()
+            present = np.unique(region_view(ids, box)).tolist()
             rule_ids = {rule_id for k in present for rule_id in table.outcomes[k].rule_ids}
             rules = tuple(
                 _cite(compiled, rule_id) for rule_id in sorted(rule_ids, key=order.__getitem__)

@@ -23,7 +23,15 @@ from typing import Any
 import numpy as np
 
 from haven.policy.compiled import CompiledPolicy
-from haven.policy.regions import Box, RegionError, When, box_count, box_to_when, when_to_box
+from haven.policy.regions import (
+    Box,
+    RegionError,
+    When,
+    box_count,
+    box_to_when,
+    region_view,
+    when_to_box,
+)
 from haven.policy.registry import policies_dir
 from haven.policy.space import SHAPE, Case, point_to_case, positions_to_point
 from haven.policy.table import ALLOW, DENY, Decision, Outcome
@@ -234,7 +242,7 @@ def check_promise(compiled: CompiledPolicy, promise: Promise) -> PromiseResult:
     """
     table = compiled.table
     expected = np.array([outcome.decision == promise.expect for outcome in table.outcomes])
-    region_ids = table.outcome_ids.reshape(SHAPE)[np.ix_(*promise.box)]
+    region_ids = region_view(table.outcome_ids.reshape(SHAPE), promise.box)
     broken = ~expected[region_ids]
     failing = int(np.count_nonzero(broken))
     if failing == 0:

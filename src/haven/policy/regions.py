@@ -123,6 +123,26 @@ def when_key(when: Mapping[str, Sequence[Value]]) -> tuple[tuple[int, ...], ...]
     return when_to_box(when)
 
 
+def region_view(array: np.ndarray, box: Box) -> np.ndarray:
+    """`array[np.ix_(*box)]` for an array of shape `SHAPE`, without the 11-D fancy index.
+
+    Contiguous runs of positions become slices (views, no copy); other axes are taken
+    one at a time, so the cost is that of the region, not of the whole space. The
+    result is in C order over the box, which is point order.
+    """
+    view = array
+    for axis, positions in enumerate(box):
+        if len(positions) == view.shape[axis]:
+            continue
+        if positions == tuple(range(positions[0], positions[-1] + 1)):
+            index: list[slice] = [slice(None)] * view.ndim
+            index[axis] = slice(positions[0], positions[-1] + 1)
+            view = view[tuple(index)]
+        else:
+            view = view.take(positions, axis=axis)
+    return view
+
+
 # --- projection ---------------------------------------------------------------------
 
 
