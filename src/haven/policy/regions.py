@@ -18,8 +18,10 @@ box is True. The algorithm (a decision tree over attributes, with merging):
 2. If what is left is all True it is one box; if all False, none.
 3. Otherwise split on one axis: values of that axis whose slices are identical form
    one class, and one sub-problem is solved per class (so values that behave the same
-   stay together in one box). The axis chosen is the one with the fewest non-empty
-   classes, preferring classes that are already whole boxes, then the lowest axis.
+   stay together in one box). On a small mask every axis is tried and the fewest
+   boxes win (sub-problems memoised, within a budget); otherwise the axis with the
+   fewest non-empty classes is chosen, preferring classes that are already whole
+   boxes, then the lowest axis.
 4. Boxes from different classes that agree on every other axis are merged (their
    values on the split axis are united), which keeps the cover exact and disjoint.
 
@@ -210,6 +212,11 @@ SEARCH_LIMIT = 1024
 """Masks with at most this many cells try every split axis and keep the best cover;
 larger ones split on the greedy choice. Sub-problems are memoised per call."""
 
+SEARCH_BUDGET = 2048
+"""Once a call has memoised this many sub-problems, the rest split greedily: the
+search is exponential in the number of axes, and a many-dimensional random mask
+must not take seconds. Policies read few attributes, so they never get here."""
+
 _Cover = tuple[tuple[tuple[int, ...], ...], ...]
 _Memo = dict[tuple[tuple[int, ...], bytes], _Cover]
 
@@ -246,7 +253,7 @@ def _cover_uncached(mask: np.ndarray, memo: _Memo) -> _Cover:
         boxes: _Cover = (_full(mask.shape),)
     else:
         axes = [axis for axis in range(mask.ndim) if mask.shape[axis] > 1]
-        if mask.size <= SEARCH_LIMIT:
+        if mask.size <= SEARCH_LIMIT and len(memo) < SEARCH_BUDGET:
             # Small enough to compare every first split: keep the fewest boxes
             # (ties: the lowest axis, so the answer is deterministic).
             candidates = [_split_on(mask, axis, memo) for axis in axes]
