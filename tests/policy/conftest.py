@@ -71,8 +71,20 @@ def compiled_shipped(policy_id: str) -> CompiledPolicy:
     return _COMPILED[key]
 
 
+_REQUESTS: dict[bytes, list[dict[str, object]]] = {}
+
+
+def requests_for(points: Iterable[int]) -> list[dict[str, object]]:
+    """Cedar requests for these points, built once per distinct point list."""
+    array = np.asarray(list(points), dtype=np.int64)
+    key = array.tobytes()
+    if key not in _REQUESTS:
+        _REQUESTS[key] = [case_to_request(space.point_to_case(int(p))) for p in array]
+    return _REQUESTS[key]
+
+
 def live_answers(policy: Policy, points: Iterable[int]) -> list[LiveAnswer]:
-    requests = [case_to_request(space.point_to_case(int(point))) for point in points]
+    requests = requests_for(points)
     results = cedarpy.is_authorized_batch(requests, policy.policy_set, empty_entities(), schema())
     return [
         LiveAnswer(

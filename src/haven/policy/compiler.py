@@ -61,19 +61,25 @@ def compile_table(policy: Policy) -> CompiledTable:
     """
     rules = policy.rules
     words = max(1, -(-len(rules) // _WORD_BITS))
-    forbids = [np.zeros(space.SHAPE, dtype=np.uint64) for _ in range(words)]
-    permits = [np.zeros(space.SHAPE, dtype=np.uint64) for _ in range(words)]
+    # The smallest unsigned type that holds one bit per rule keeps the peak memory of
+    # compilation near the table's own size for policies of a few dozen rules.
+    dtype = _word_dtype(len(rules)) if words == 1 else np.dtype(np.uint64)
+    forbids = [np.zeros(space.SHAPE, dtype=dtype) for _ in range(words)]
+    permits = [np.zeros(space.SHAPE, dtype=dtype) for _ in range(words)]
     for index, rule in enumerate(rules):
         matched = rule_match_array(rule)
         word, bit = divmod(index, _WORD_BITS)
         target = forbids if rule.effect == "forbid" else permits
-        target[word] |= np.where(matched, np.uint64(1 << bit), np.uint64(0))
+        # In-place OR broadcasts the small per-rule array without materialising it.
+        target[word] |= np.left_shift(matched.astype(dtype), dtype.type(bit))
     any_forbid = np.zeros(space.SHAPE, dtype=bool)
     for forbid_word in forbids:
         any_forbid |= forbid_word != 0
-    determining = [
-        np.where(any_forbid, f, p).reshape(-1) for f, p in zip(forbids, permits, strict=True)
-    ]
+    # Where any forbid matches, the forbids determine the outcome; else the permits.
+    for forbid_word, permit_word in zip(forbids, permits, strict=True):
+        np.copyto(permit_word, forbid_word, where=any_forbid)
+    del forbids, any_forbid
+    determining = [word.reshape(-1) for word in permits]
     if words == 1:
         labels = determining[0]
 
@@ -88,6 +94,13 @@ def compile_table(policy: Policy) -> CompiledTable:
             return outcome_for(rules, [int(word) for word in rows[label]])
 
     return canonical_table(labels, outcome_of)
+
+
+def _word_dtype(rule_count: int) -> np.dtype:
+    for candidate in (np.uint8, np.uint16, np.uint32):
+        if rule_count <= np.iinfo(candidate).bits:
+            return np.dtype(candidate)
+    return np.dtype(np.uint64)
 
 
 def outcome_for(rules: Sequence[Rule], words: Sequence[int]) -> Outcome:

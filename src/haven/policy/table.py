@@ -106,14 +106,23 @@ def canonical_table(labels: np.ndarray, outcome_of: Callable[[int], Outcome]) ->
     Raises:
         TableError: more distinct outcomes than a uint16 can number.
     """
-    unique, first_index, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    unique, first_index = np.unique(labels, return_index=True)
     if len(unique) > MAX_OUTCOMES:
         raise TableError(f"expected at most {MAX_OUTCOMES} distinct outcomes, got {len(unique)}")
     order = np.argsort(first_index, kind="stable")
-    rank = np.empty(len(unique), dtype=np.int64)
+    rank = np.empty(len(unique), dtype=OUTCOME_DTYPE)
     rank[order] = np.arange(len(unique))
-    ids = rank.astype(OUTCOME_DTYPE)[inverse.reshape(-1)]
+    if int(unique[-1]) < _LOOKUP_LIMIT and int(unique[0]) >= 0:
+        # Small label values: a lookup table is faster and leaner than a search.
+        lookup = np.zeros(int(unique[-1]) + 1, dtype=OUTCOME_DTYPE)
+        lookup[unique] = rank
+        ids = lookup[labels]
+    else:
+        ids = rank[np.searchsorted(unique, labels)]
     return CompiledTable(
-        outcome_ids=ids,
+        outcome_ids=np.ascontiguousarray(ids, dtype=OUTCOME_DTYPE).reshape(-1),
         outcomes=tuple(outcome_of(int(unique[k])) for k in order),
     )
+
+
+_LOOKUP_LIMIT = 1 << 20
