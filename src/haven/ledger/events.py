@@ -113,6 +113,7 @@ PERSONAL_DATA_WORDS: frozenset[str] = frozenset(
 _KIND_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _WORD_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_IP_CHARACTERS_RE = re.compile(r"[0-9A-Fa-f:.]+(?:%[^%]+)?", re.DOTALL)
 _PHONE_RE = re.compile(r"\+?[0-9][0-9 ().-]{7,}[0-9]")
 _MIN_PHONE_DIGITS = 10
 
@@ -182,12 +183,14 @@ def _looks_personal(value: str) -> str | None:
         return "an email address"
     if _PHONE_RE.fullmatch(value) and sum(ch.isdigit() for ch in value) >= _MIN_PHONE_DIGITS:
         return "a phone number"
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        pass
-    else:
-        return "an IP address"
+    # Parsing raises for almost every string; try it only on what could be an address.
+    if _IP_CHARACTERS_RE.fullmatch(value):
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            pass
+        else:
+            return "an IP address"
     if len(value) > MAX_STRING_LENGTH:
         return f"free text (longer than {MAX_STRING_LENGTH} characters)"
     return None

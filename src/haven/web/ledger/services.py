@@ -33,7 +33,7 @@ from haven.web.ledger.keys import (
     signing_key_path,
 )
 from haven.web.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerHead
-from haven.web.ledger.store import DatabaseHashStore
+from haven.web.ledger.store import DatabaseHashStore, insert_rows
 
 logger = logging.getLogger(__name__)
 
@@ -77,12 +77,13 @@ def ledger_append_many(
     head = LedgerHead.objects.select_for_update().get(pk=1)
     store = DatabaseHashStore()
     result = append_leaves(store, head.size, leaves)
-    LedgerEntry.objects.bulk_create(
+    insert_rows(
+        LedgerEntry,
+        ("position", "kind", "leaf", "recorded_at"),
         [
-            LedgerEntry(position=head.size + offset, kind=kind, leaf=leaf, recorded_at=at)
+            (head.size + offset, kind, leaf, at)
             for offset, ((kind, _payload), leaf) in enumerate(zip(events, leaves, strict=True))
         ],
-        batch_size=500,
     )
     store.put_many(result.hashes)
     positions = list(range(head.size, result.size))
