@@ -24,6 +24,8 @@ from typing import Any
 import cedarpy
 import pytest
 
+from tests.policies.decision_space import SPACE
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 POLICIES_DIR = REPO_ROOT / "src" / "haven" / "policies"
 WITNESSES_FILE = Path(__file__).with_name("rule_witnesses.json")
@@ -38,42 +40,6 @@ SHIPPED = (
     "firewall",
     "firewall-consent",
 )
-
-# DESIGN.md §3, restated here so this test does not depend on haven.policy.
-SPACE: dict[str, list[Any]] = {
-    "action": ["pnc_check", "status_check", "disclose", "immigration_arrest", "enforcement"],
-    "recipient": [
-        "immigration_enforcement",
-        "safeguarding_partner",
-        "police",
-        "support_service",
-        "none",
-    ],
-    "role": ["victim", "witness", "suspect", "victim_and_suspect"],
-    "offence": [
-        "domestic_abuse",
-        "sexual_offence",
-        "modern_slavery",
-        "honour_based_abuse",
-        "stalking_harassment",
-        "hate_crime",
-        "violent_crime",
-        "other",
-    ],
-    "status_concern": ["none", "unknown", "doubt", "suspected", "confirmed"],
-    "purpose": [
-        "immigration_control",
-        "safeguarding",
-        "investigation",
-        "public_protection",
-        "regularisation_support",
-    ],
-    "stage": ["report", "investigation", "prosecution", "concluded"],
-    "consent": ["given", "refused", "not_sought"],
-    "risk_to_others": [False, True],
-    "risk_to_life": [False, True],
-    "regularisation_support": [False, True],
-}
 
 OBLIGATIONS = {
     "record_rationale",
