@@ -157,3 +157,31 @@ def test_policy_without_subcommand_prints_usage_and_exits_2(
 ) -> None:
     assert main(["policy"]) == 2
     assert "decide" in capsys.readouterr().err
+
+
+def test_policy_that_errors_at_evaluation_is_refused_by_decide(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = tmp_path / "overflow.cedar"
+    policy.write_text(
+        '@id("overflowing-forbid")\n@source("s")\n@summary("Overflows.")\n'
+        "forbid(principal, action, resource) when {\n"
+        "  9223372036854775807 + (if context.risk_to_life then 1 else 0) > 0\n};\n"
+    )
+    code = main(["policy", "decide", str(policy), "--case", write_case(tmp_path, a_case())])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert "'overflowing-forbid'" in captured.err and "overflow" in captured.err
+
+
+@pytest.mark.parametrize("policy_id", shipped_policy_ids())
+def test_show_json_of_every_shipped_policy_cites_every_rule(
+    policy_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["policy", "show", policy_id, "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["policy"] == policy_id
+    assert document["rules"]
+    for rule in document["rules"]:
+        assert rule["source"] and rule["summary"] and rule["text"]
