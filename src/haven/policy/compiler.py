@@ -34,10 +34,10 @@ import numpy as np
 from haven.policy import space
 from haven.policy.cases import case_to_request
 from haven.policy.dependence import Partition, partition_rule
-from haven.policy.errors import PolicyEvaluationError
+from haven.policy.errors import PolicyError, PolicyEvaluationError
 from haven.policy.model import Policy, Rule
 from haven.policy.schema import schema
-from haven.policy.table import DENY, CompiledTable, Outcome, canonical_table
+from haven.policy.table import DENY, CompiledTable, Outcome, TableError, canonical_table
 
 ENGINE_VERSION = "1"
 """Bump when compilation changes meaning: it is part of the compile-cache key."""
@@ -58,6 +58,7 @@ def compile_table(policy: Policy) -> CompiledTable:
 
     Raises:
         PolicyEvaluationError: some rule errors at some point of the space.
+        PolicyError: the policy has more distinct outcomes than a uint16 can number.
     """
     rules = policy.rules
     words = max(1, -(-len(rules) // _WORD_BITS))
@@ -93,7 +94,12 @@ def compile_table(policy: Policy) -> CompiledTable:
         def outcome_of(label: int) -> Outcome:
             return outcome_for(rules, [int(word) for word in rows[label]])
 
-    return canonical_table(labels, outcome_of)
+    try:
+        return canonical_table(labels, outcome_of)
+    except TableError as error:
+        raise PolicyError(
+            f"policy {policy.id!r} cannot be tabulated: {error}; split it into fewer, broader rules"
+        ) from error
 
 
 def _word_dtype(rule_count: int) -> np.dtype:
