@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from haven.policy import CompiledPolicy, compile_policy, load_policy_text
 from haven.policy.diff import PolicyDiff, changed_mask, diff
+from haven.policy.promises import check_promise, parse_promise
 from haven.policy.regions import (
     FULL_BOX,
     RegionError,
@@ -274,3 +275,14 @@ def test_when_round_trips_and_leaves_out_unconstrained_attributes() -> None:
 def test_when_errors_name_the_key_and_the_allowed_values(when: object, message: str) -> None:
     with pytest.raises(RegionError, match=message.replace("(", r"\(").replace(")", r"\)")):
         when_to_box(when)  # type: ignore[arg-type]
+
+
+def test_a_diff_region_reads_as_a_promise_region() -> None:
+    """Regions use the promise convention, so each one is a promise B keeps and A breaks."""
+    a, b = compiled_fixture("small"), compiled_fixture("opaque")
+    for region in diff(a, b).regions[:5]:
+        data = {"id": "r", "text": {"en": "r"}, "when": region.when, "expect": region.to_decision}
+        promise = parse_promise(data)
+        assert promise.box == region.box
+        assert check_promise(b, promise).holds
+        assert check_promise(a, promise).failing == region.count

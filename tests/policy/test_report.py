@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from haven.cli import main
+from haven.policy.promises import load_promises
 from haven.policy.report import comparison_report, format_when
 from tests.policy.conftest import FIXTURES, SHIPPED, compiled_fixture
 from tests.policy.test_promises import EXAMPLE, TEST_PROMISES
@@ -170,3 +171,11 @@ def test_report_command_writes_the_file(tmp_path: Path, capsys: pytest.CaptureFi
         assert f"`{policy_id}`" in text
     if {"npcc-2018", "met-2019"} <= set(SHIPPED):
         assert "### `npcc-2018` → `met-2019`" in text
+
+
+def test_check_without_promise_uses_the_shipped_catalogue(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["policy", "check", SMALL, "--json"]) == 0
+    results = json.loads(capsys.readouterr().out)["promises"]
+    assert [r["id"] for r in results] == [p.id for p in load_promises()]
