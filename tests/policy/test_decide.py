@@ -38,7 +38,8 @@ def test_forbid_denies_with_its_reason_and_obligations() -> None:
     assert result.reasons[0].summary == "Victims' data never goes to Immigration Enforcement."
     assert result.reasons[0].source == "Fixture §2"
     assert result.obligations == ("treat_as_victim",)
-    assert "Denied" in result.explanation and "Fixture §2" in result.explanation
+    assert result.explanation.startswith("Denied.")
+    assert "no-ie-for-victims" in result.explanation
     assert "Immigration Enforcement" in result.explanation
 
 

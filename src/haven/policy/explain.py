@@ -1,7 +1,8 @@
 """Plain-English explanations of a decision, for officers and for the people affected.
 
-An explanation names what was asked, the decision, the rules that determined it (in
-their own `@summary` words, with their `@source`) and the duties that come with it.
+An explanation names the decision, what was asked, the rules that determined it (by id,
+in their own `@summary` words) and the duties that come with it. The rules' sources
+travel with the decision's reasons.
 """
 
 from __future__ import annotations
@@ -37,28 +38,32 @@ def describe_action(case: Case) -> str:
 
 
 def explain(outcome: Outcome, rules: Sequence[Rule], case: Case) -> str:
-    """One paragraph: decision, determining rules with sources, obligations."""
+    """A short paragraph: the decision, the determining rules in their own words, duties.
+
+    Sources are not repeated here: they travel with the reasons.
+    """
     by_id = {rule.id: rule for rule in rules}
     asked = describe_action(case)
     if not outcome.rule_ids:
         return (
-            f"Denied by default: no rule of this policy permits {asked} in this situation, "
-            "and anything not explicitly permitted is refused."
+            f"Denied by default. No rule of this policy permits {asked} in this situation, "
+            "and anything a policy does not explicitly permit is refused."
         )
-    cited = "; ".join(_cite(by_id[rule_id]) for rule_id in outcome.rule_ids)
-    if outcome.allowed:
-        text = f"Allowed: {asked} is permitted because {cited}."
-        if outcome.obligations:
-            duties = ", ".join(describe_obligation(name) for name in outcome.obligations)
-            text += f" Conditions: {duties}."
-        return text
-    text = f"Denied: {asked} is forbidden because {cited}."
+    verb = "permitted" if outcome.allowed else "forbidden"
+    cited = [by_id[rule_id] for rule_id in outcome.rule_ids]
+    sentence = f"{asked[:1].upper()}{asked[1:]} is {verb}"
+    if len(cited) == 1:
+        text = f"{sentence} by rule {cited[0].id}: {_sentence(cited[0].summary)}"
+    else:
+        text = f"{sentence} by {len(cited)} rules. " + " ".join(
+            f"{rule.id}: {_sentence(rule.summary)}" for rule in cited
+        )
+    text = f"{'Allowed' if outcome.allowed else 'Denied'}. {text}"
     if outcome.obligations:
-        duties = ", ".join(describe_obligation(name) for name in outcome.obligations)
-        text += f" Also: {duties}."
+        duties = "; ".join(describe_obligation(name) for name in outcome.obligations)
+        text += f" {'Conditions' if outcome.allowed else 'Also'}: {duties}."
     return text
 
 
-def _cite(rule: Rule) -> str:
-    summary = rule.summary.rstrip(".")
-    return f"{summary[:1].lower()}{summary[1:]} (rule {rule.id}, {rule.source})"
+def _sentence(summary: str) -> str:
+    return summary if summary.endswith((".", "!", "?")) else summary + "."
