@@ -24,6 +24,7 @@ from typing import Any
 import cedarpy
 import pytest
 
+from haven.policy.obligations import OBLIGATIONS
 from tests.policies.decision_space import SPACE
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -41,17 +42,6 @@ SHIPPED = (
     "firewall-consent",
 )
 
-OBLIGATIONS = {
-    "record_rationale",
-    "supervisor_approval",
-    "dual_control",
-    "refer_to_support",
-    "minimise_fields",
-    "notify_subject",
-    "treat_as_victim",
-    "no_enforcement_action",
-    "defer_until_concluded",
-}
 
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -201,7 +191,7 @@ def test_rule_is_annotated(name, rule_id):
     assert "POLICY-SOURCES.md" in annotations.get("source", ""), "@source must cite"
     summary = annotations.get("summary", "")
     assert summary.endswith(".") and summary.count(". ") == 0, "@summary: one sentence"
-    assert obligations_of(name, rule_id) <= OBLIGATIONS
+    assert obligations_of(name, rule_id) <= set(OBLIGATIONS)
     if "obligation" in annotations:
         assert obligations_of(name, rule_id), "an empty @obligation"
 

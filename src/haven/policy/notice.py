@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from haven.policy.compiled import CompiledPolicy
+from haven.policy.decide import Reason
 from haven.policy.promises import Promise, check, load_promises
 from haven.policy.regions import (
     FULL_BOX,
@@ -53,24 +54,12 @@ ACTION_PHRASES: Mapping[str, str] = {
 
 
 @dataclass(frozen=True)
-class CitedRule:
-    """A rule named in the notice, with its own summary and citation."""
-
-    id: str
-    summary: str
-    source: str
-
-    def to_json(self) -> dict[str, str]:
-        return {"id": self.id, "summary": self.summary, "source": self.source}
-
-
-@dataclass(frozen=True)
 class ExposureCondition:
     """One region of allowed points where a reporter's data reaches IE."""
 
     action: str
     box: Box
-    rules: tuple[CitedRule, ...]
+    rules: tuple[Reason, ...]
     text: str
 
     @property
@@ -166,9 +155,9 @@ def _domain(action: str) -> Box:
     return tuple(box)
 
 
-def _cite(compiled: CompiledPolicy, rule_id: str) -> CitedRule:
+def _cite(compiled: CompiledPolicy, rule_id: str) -> Reason:
     rule = compiled.policy.rule(rule_id)
-    return CitedRule(id=rule.id, summary=rule.summary, source=rule.source)
+    return Reason(id=rule.id, summary=rule.summary, source=rule.source)
 
 
 # --- phrasing -----------------------------------------------------------------------
@@ -320,7 +309,7 @@ def describe_condition(name: str, values: Sequence[Any]) -> str:
     return positive.format(_or([nouns.get(str(v), str(v)) for v in values]))
 
 
-def describe(action: str, box: Box, rules: Sequence[CitedRule], policy: str) -> str:
+def describe(action: str, box: Box, rules: Sequence[Reason], policy: str) -> str:
     """One sentence: the conditions of a region, what may happen, and the rules."""
     when = box_to_when(box)
     clauses = []
