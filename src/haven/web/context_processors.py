@@ -8,10 +8,7 @@ from django.utils.translation import gettext as _
 
 
 def navigation(request: HttpRequest) -> dict:
-    items = [
-        (_("Report a crime safely"), reverse("start")),
-        (_("Police forces"), reverse("accounts:force-index")),
-    ]
+    items = [(_("Police forces"), reverse("accounts:force-index"))]
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         items += [
             (_("Your work"), reverse("accounts:home")),
