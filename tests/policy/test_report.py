@@ -43,6 +43,16 @@ def test_diff_of_a_policy_with_itself_prints_no_regions(
     out = capsys.readouterr().out
     assert "0 of 1,920,000 points change decision" in out
     assert "No changed points." in out
+    assert "--outcomes" not in out
+
+
+def test_diff_without_decision_changes_points_to_obligation_changes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["policy", "diff", "npcc-2018", "hmicfrs-2020"]) == 0
+    out = capsys.readouterr().out
+    assert "No changed points." in out
+    assert "Reasons or obligations change at 960 points: add --outcomes to see where." in out
 
 
 def test_diff_table_lists_every_region(capsys: pytest.CaptureFixture[str]) -> None:

@@ -80,6 +80,11 @@ def render_diff(result: PolicyDiff) -> str:
     what = "outcome changes" if result.compare == "outcome" else "changed points"
     if not result.regions:
         lines.append(f"No {what}.")
+        if result.compare != "outcome" and result.outcome_changed:
+            lines.append(
+                f"Reasons or obligations change at {result.outcome_changed:,} points: "
+                "add --outcomes to see where."
+            )
         return "\n".join(lines) + "\n"
     lines.append(f"The {what} form {len(result.regions)} regions (each exact):")
     lines.append("")
