@@ -93,3 +93,22 @@ def test_malformed_database_url_gives_one_clear_line_and_fails(tmp_path, url):
     assert lines[0].startswith("haven: DATABASE_URL")
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "haven.sqlite3").exists()
+
+
+def test_unreachable_database_gives_one_line_and_fails(tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:1/haven",
+        "HAVEN_DATA_DIR": str(tmp_path),
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "haven.cli", "demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("haven: cannot use the database:")
+    assert len(result.stderr.strip().splitlines()) == 1

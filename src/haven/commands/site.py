@@ -36,6 +36,11 @@ def setup_django() -> None:
         raise CommandError(str(error)) from None
 
 
+def database_error_line(error: Exception) -> str:
+    """A database failure as one line (drivers put newlines and tabs in their messages)."""
+    return "cannot use the database: " + " ".join(str(error).split())
+
+
 def _migrate() -> None:
     from django.core.management import call_command
     from django.db import DatabaseError
@@ -43,7 +48,7 @@ def _migrate() -> None:
     try:
         call_command("migrate", interactive=False, verbosity=0)
     except DatabaseError as error:
-        raise CommandError(f"cannot use the database: {error}".strip()) from None
+        raise CommandError(database_error_line(error)) from None
 
 
 def migrate_command(args: argparse.Namespace) -> int:
@@ -79,7 +84,7 @@ def serve_command(args: argparse.Namespace) -> int:
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except DatabaseError as error:
-        raise CommandError(f"cannot use the database: {error}".strip()) from None
+        raise CommandError(database_error_line(error)) from None
     if pending:
         raise CommandError(
             "the database needs migrating first: run `haven migrate` (or `haven demo`)"
