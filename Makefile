@@ -26,6 +26,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+.PHONY: browser
+browser: ## Debian's Chromium for the browser tests (installed with apt-get when run as root)
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "Chromium is missing: 'sudo apt-get install chromium' enables the browser tests."; \
+		fi; }
+
 .PHONY: run
 run: install ## migrate, load demo data, print the demo logins and serve on http://127.0.0.1:8000
 	$(HAVEN) demo
@@ -36,7 +45,7 @@ lint: install ## ruff: lint and formatting check
 	$(RUFF) check .
 
 .PHONY: test
-test: install lint test-sqlite test-postgres ## lint, then the whole suite on SQLite and the database suite on PostgreSQL
+test: install browser lint test-sqlite test-postgres ## lint, then the whole suite on SQLite (browser tests included) and the database suite on PostgreSQL
 
 .PHONY: test-sqlite
 test-sqlite: install ## every test, on SQLite

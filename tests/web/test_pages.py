@@ -88,7 +88,7 @@ def test_pages_carry_security_headers(client, db):
     assert "'nonce-" in policy
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_unknown_page_is_a_friendly_404(client, db):

@@ -100,3 +100,22 @@ def test_proofs_default_to_the_latest_signed_checkpoint(db):
         ledger_append(kind="decision", payload={"n": 4})
     size, _proof = inclusion_proof_for(index=1)
     assert size == 4
+
+
+def test_append_recreates_a_missing_head_on_an_empty_log(db):
+    LedgerHead.objects.all().delete()
+    assert ledger_size() == 0
+    with transaction.atomic():
+        assert ledger_append(kind="decision", payload={"n": 1}) == 0
+    assert LedgerHead.objects.get().size == 1
+
+
+def test_append_refuses_when_entries_exist_without_a_head(db):
+    from haven.web.ledger.services import LedgerHeadMissingError
+
+    with transaction.atomic():
+        ledger_append(kind="decision", payload={"n": 1})
+    LedgerHead.objects.all().delete()
+    with pytest.raises(LedgerHeadMissingError), transaction.atomic():
+        ledger_append(kind="decision", payload={"n": 2})
+    assert LedgerEntry.objects.count() == 1

@@ -15,7 +15,9 @@ class LedgerRangeError(ValueError):
 
 
 def ledger_size() -> int:
-    return LedgerHead.objects.values_list("size", flat=True).get(pk=1)
+    """The committed tree size (0 for a log whose head row does not exist yet)."""
+    size = LedgerHead.objects.values_list("size", flat=True).filter(pk=1).first()
+    return size or 0
 
 
 def checkpoint_latest() -> LedgerCheckpoint | None:

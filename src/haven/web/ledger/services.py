@@ -33,6 +33,7 @@ from haven.web.ledger.keys import (
     signing_key_path,
 )
 from haven.web.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerHead
+from haven.web.ledger.selectors import ledger_size
 from haven.web.ledger.store import DatabaseHashStore, insert_rows
 
 logger = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def ledger_append_many(
     leaves = [event_leaf(kind, payload, at=at) for kind, payload in events]
     for leaf in leaves:
         check_entry_size(leaf)
-    head = LedgerHead.objects.select_for_update().get(pk=1)
+    head = _locked_head()
     store = DatabaseHashStore()
     result = append_leaves(store, head.size, leaves)
     insert_rows(
@@ -93,6 +94,32 @@ def ledger_append_many(
     return positions
 
 
+class LedgerHeadMissingError(RuntimeError):
+    """The log has entries but no head row: the database was damaged; nothing is appended."""
+
+
+def _locked_head() -> LedgerHead:
+    """The head row, locked for this transaction; created if the log is empty.
+
+    Migration 0002 creates the row, but a database flush (tests, `manage.py flush`)
+    removes it with everything else. Concurrent creators race safely: the loser's
+    insert fails inside its savepoint and it then waits on the winner's row lock.
+    """
+    head = LedgerHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    if LedgerEntry.objects.exists():
+        raise LedgerHeadMissingError(
+            "the ledger has entries but no head row; restore it from a backup"
+        )
+    try:
+        with transaction.atomic():
+            LedgerHead.objects.create(pk=1, size=0)
+    except IntegrityError:
+        pass
+    return LedgerHead.objects.select_for_update().get(pk=1)
+
+
 def _sign_after_commit() -> None:
     # A failed signature must not turn a committed action into an error for its
     # caller: the next append or `haven ledger checkpoint` signs the head instead.
@@ -107,7 +134,7 @@ def checkpoint_sign() -> LedgerCheckpoint:
     signer = ledger_signer()
     key_id = signer.verifier.key_id.hex()
     with transaction.atomic():
-        size = LedgerHead.objects.values_list("size", flat=True).get(pk=1)
+        size = ledger_size()
         existing = LedgerCheckpoint.objects.filter(size=size, key_id=key_id).first()
         if existing is not None:
             return existing
