@@ -9,6 +9,7 @@ The same split gives each rule's source text for `haven policy show`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _ID_ANNOTATION = re.compile(r'@id\s*\(\s*"((?:[^"\\]|\\.)*)"')
@@ -43,28 +44,11 @@ def split_statements(text: str) -> list[Statement]:
     """Split policy text at top-level `;` (not inside strings or `//` comments)."""
     statements: list[Statement] = []
     start = 0
-    index = 0
-    in_string = False
-    length = len(text)
-    while index < length:
-        char = text[index]
-        if in_string:
-            if char == "\\":
-                index += 2
-                continue
-            if char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif text.startswith("//", index):
-            newline = text.find("\n", index)
-            index = length if newline == -1 else newline
-            continue
-        elif char == ";":
+    for index, char, quoted in _code_characters(text):
+        if char == ";" and not quoted:
             statements.append(_statement(text, start, index + 1, terminated=True))
             start = index + 1
-        index += 1
-    tail = _statement(text, start, length, terminated=False)
+    tail = _statement(text, start, len(text), terminated=False)
     if not tail.is_blank:
         statements.append(tail)
     return statements
@@ -72,30 +56,38 @@ def split_statements(text: str) -> list[Statement]:
 
 def strip_comments(text: str) -> str:
     """The text with `//` comments removed (strings are respected)."""
-    out: list[str] = []
+    return "".join(char for _index, char, _quoted in _code_characters(text))
+
+
+def _code_characters(text: str) -> Iterator[tuple[int, str, bool]]:
+    """`(index, character, inside a string)` for every character outside `//` comments.
+
+    A backslash inside a string escapes the next character, so `"a\\"b"` stays one
+    string; the newline that ends a comment is kept.
+    """
     index = 0
+    length = len(text)
     in_string = False
-    while index < len(text):
+    while index < length:
         char = text[index]
         if in_string:
-            out.append(char)
-            if char == "\\" and index + 1 < len(text):
-                out.append(text[index + 1])
+            yield index, char, True
+            if char == "\\" and index + 1 < length:
+                yield index + 1, text[index + 1], True
                 index += 2
                 continue
             if char == '"':
                 in_string = False
         elif char == '"':
             in_string = True
-            out.append(char)
+            yield index, char, True
         elif text.startswith("//", index):
             newline = text.find("\n", index)
-            index = len(text) if newline == -1 else newline
+            index = length if newline == -1 else newline
             continue
         else:
-            out.append(char)
+            yield index, char, False
         index += 1
-    return "".join(out)
 
 
 def leading_comment(text: str) -> list[str]:
