@@ -95,28 +95,25 @@ def export_command(args: argparse.Namespace) -> int:
 
 def prove_command(args: argparse.Namespace) -> int:
     setup_django()
-    from haven.web.ledger.selectors import LedgerRangeError, inclusion_proof_for
+    from haven.web.ledger.selectors import LedgerRangeError, inclusion_proof_document
 
     try:
-        size, proof = inclusion_proof_for(index=args.index, size=args.size)
+        print(json.dumps(inclusion_proof_document(index=args.index, size=args.size)))
     except LedgerRangeError as error:
         raise CommandError(str(error)) from None
-    print(json.dumps({"index": args.index, "size": size, "proof": [_b64(node) for node in proof]}))
     return 0
 
 
 def consistency_command(args: argparse.Namespace) -> int:
     setup_django()
-    from haven.web.ledger.selectors import LedgerRangeError, consistency_proof_for
+    from haven.web.ledger.selectors import LedgerRangeError, consistency_proof_document
 
     try:
-        result = consistency_proof_for(old_size=args.old_size, new_size=args.new_size)
+        print(
+            json.dumps(consistency_proof_document(old_size=args.old_size, new_size=args.new_size))
+        )
     except LedgerRangeError as error:
         raise CommandError(str(error)) from None
-    result["old_root"] = _b64(result["old_root"])
-    result["new_root"] = _b64(result["new_root"])
-    result["proof"] = [_b64(node) for node in result["proof"]]
-    print(json.dumps(result))
     return 0
 
 

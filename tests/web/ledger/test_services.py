@@ -9,6 +9,7 @@ from haven.ledger.checkpoint import open_checkpoint
 from haven.ledger.errors import InvalidEventError, PersonalDataError
 from haven.ledger.events import parse_event
 from haven.ledger.log import MerkleLog
+from haven.ledger.note import parse_vkey
 from haven.ledger.proofs import verify_consistency, verify_inclusion
 from haven.ledger.tree import leaf_hashes, root_from_leaves
 from haven.web.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerHead, LedgerNode
@@ -84,8 +85,6 @@ def test_checkpoint_is_signed_after_commit_and_verifies(db, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         ledger_append_many(events=[("decision", {"n": n}) for n in range(3)])
     stored = LedgerCheckpoint.objects.get()
-    from haven.ledger.note import parse_vkey
-
     opened = open_checkpoint(stored.note, parse_vkey(ledger_vkey()))
     assert opened.size == 3
     assert opened.root_hash == bytes(stored.root)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+from typing import Any
+
 from haven.ledger.proofs import consistency_proof, inclusion_proof
 from haven.ledger.tiles import TILE_HEIGHT, TILE_WIDTH, Tile, encode_entry_bundle
 from haven.ledger.tree import root_hash
@@ -67,6 +70,28 @@ def consistency_proof_for(*, old_size: int, new_size: int | None = None) -> dict
         "new_root": root_hash(store, new_size),
         "proof": consistency_proof(store, old_size, new_size),
     }
+
+
+def inclusion_proof_document(*, index: int, size: int | None = None) -> dict[str, Any]:
+    """`{"index","size","proof":[base64…]}` (DESIGN.md §6), for the CLI and the JSON API."""
+    size, proof = inclusion_proof_for(index=index, size=size)
+    return {"index": index, "size": size, "proof": [_base64(node) for node in proof]}
+
+
+def consistency_proof_document(*, old_size: int, new_size: int | None = None) -> dict[str, Any]:
+    """`{"from","to","old_root","new_root","proof":[base64…]}` (DESIGN.md §6)."""
+    result = consistency_proof_for(old_size=old_size, new_size=new_size)
+    return {
+        "from": result["from"],
+        "to": result["to"],
+        "old_root": _base64(result["old_root"]),
+        "new_root": _base64(result["new_root"]),
+        "proof": [_base64(node) for node in result["proof"]],
+    }
+
+
+def _base64(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
 
 
 def leaves_upto(*, size: int) -> list[bytes]:
