@@ -8,14 +8,16 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DIR = REPO_ROOT.parent / "shared"
+TESTS_DIR = Path(__file__).resolve().parent
 
 
 @pytest.fixture
-def shared_testdata() -> Path:
-    """`../shared/testdata`, read in place; skipped with a clear message where it is absent."""
-    path = SHARED_DIR / "testdata"
+def merkle_vectors() -> Path:
+    """The transparency-dev/merkle proof vectors kept in `tests/ledger/vectors/merkle/`.
+
+    They are part of the repository, so a missing directory is a failure, never a skip.
+    """
+    path = TESTS_DIR / "ledger" / "vectors" / "merkle"
     if not path.is_dir():
-        pytest.skip(f"shared test data not found at {path} (CI always has it)")
+        pytest.fail(f"Merkle proof vectors are missing: {path} is not a directory")
     return path

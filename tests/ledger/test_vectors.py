@@ -1,4 +1,8 @@
-"""Every transparency-dev/merkle proof vector in ``shared/testdata/merkle/`` gives ``wantErr``."""
+"""Every transparency-dev/merkle proof vector in ``tests/ledger/vectors/merkle/`` gives ``wantErr``.
+
+The vectors are part of the repository (see ``vectors/merkle/README.md``); a missing or
+incomplete directory fails these tests rather than skipping them.
+"""
 
 from __future__ import annotations
 
@@ -12,23 +16,23 @@ import pytest
 from haven.ledger.errors import InvalidConsistencyProofError, InvalidInclusionProofError
 from haven.ledger.proofs import verify_consistency, verify_inclusion
 
-# tests/ledger/test_vectors.py -> parents[2] is the repo root; `shared` is its sibling.
-VECTORS = Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata" / "merkle"
+VECTORS = Path(__file__).resolve().parent / "vectors" / "merkle"
 
 
 def _cases(kind: str) -> list[Any]:
+    """One parameter per vector file; a missing directory yields one case that fails."""
     root = VECTORS / kind
-    if not root.is_dir():
-        return [
-            pytest.param(
-                None,
-                marks=pytest.mark.skip(reason=f"proof vectors not found at {root.resolve()}"),
-                id=f"{kind}-missing",
-            )
-        ]
-    return [
-        pytest.param(path, id=str(path.relative_to(root))) for path in sorted(root.rglob("*.json"))
-    ]
+    paths = sorted(root.rglob("*.json")) if root.is_dir() else []
+    if not paths:
+        return [pytest.param(root, id=f"{kind}-missing")]
+    return [pytest.param(path, id=str(path.relative_to(root))) for path in paths]
+
+
+def _load(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        pytest.fail(f"Merkle proof vectors are missing: no JSON files under {path}")
+    case: dict[str, Any] = json.loads(path.read_text())
+    return case
 
 
 def _b64(value: str | None) -> bytes:
@@ -39,16 +43,16 @@ def _proof(values: list[str] | None) -> list[bytes]:
     return [_b64(v) for v in values or []]
 
 
-def test_the_vector_directory_has_every_case() -> None:
-    if not VECTORS.is_dir():
-        pytest.skip(f"proof vectors not found at {VECTORS.resolve()}")
+def test_the_vector_directory_has_every_case(merkle_vectors: Path) -> None:
+    assert merkle_vectors == VECTORS
+    assert (VECTORS / "LICENSE").is_file()
     assert len(list((VECTORS / "inclusion").rglob("*.json"))) == 98
     assert len(list((VECTORS / "consistency").rglob("*.json"))) == 98
 
 
 @pytest.mark.parametrize("path", _cases("inclusion"))
 def test_inclusion_vector_gives_want_err(path: Path) -> None:
-    case = json.loads(path.read_text())
+    case = _load(path)
     args = (
         _b64(case["leafHash"]),
         case["leafIdx"],
@@ -65,7 +69,7 @@ def test_inclusion_vector_gives_want_err(path: Path) -> None:
 
 @pytest.mark.parametrize("path", _cases("consistency"))
 def test_consistency_vector_gives_want_err(path: Path) -> None:
-    case = json.loads(path.read_text())
+    case = _load(path)
     args = (
         case["size1"],
         case["size2"],

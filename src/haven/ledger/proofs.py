@@ -2,8 +2,8 @@
 
 Generation reads ``O(log n)`` stored hashes (:mod:`haven.ledger.tree`).
 Verification follows RFC 9162 §2.1.3.2 and §2.1.4.2 with the strictness of the
-transparency-dev/merkle verifier, which the vectors in
-``shared/testdata/merkle/`` encode:
+transparency-dev/merkle verifier, which its vectors (kept in
+``tests/ledger/vectors/merkle/``) encode:
 
 * every hash that enters a computation (leaf hash, proof hashes, roots) must be
   exactly 32 bytes;
