@@ -95,6 +95,7 @@ def run_list(args: argparse.Namespace) -> int:
             {
                 "id": policy.id,
                 "version": policy.version,
+                "kind": policy.kind,
                 "title": policy.title,
                 "rules": len(policy.rules),
             }
@@ -110,9 +111,10 @@ def run_list(args: argparse.Namespace) -> int:
         if "error" in entry:
             print(f"{entry['id']:<{width}}  REFUSED: {entry['error']}")
         else:
+            practice = " [practice as found: a baseline, never a force's policy]"
             print(
                 f"{entry['id']:<{width}}  {entry['version']}  {entry['rules']:>2} rules  "
-                f"{entry['title']}"
+                f"{entry['title']}{practice if entry['kind'] == 'practice' else ''}"
             )
     return 0
 
@@ -155,26 +157,17 @@ def run_show(args: argparse.Namespace) -> int:
         return 0
     print(f"{policy.id}: {policy.title}")
     print(f"version {policy.version}, {len(policy.rules)} rules")
+    if policy.describes_practice:
+        print("Practice as found: describes what forces did; never a force's active policy.")
     for number, rule in enumerate(policy.rules, start=1):
         verb = "FORBID" if rule.effect == "forbid" else "PERMIT"
         print()
         print(f"{number}. {verb}  {rule.id}")
-        print(textwrap.fill(rule.summary, width=88, initial_indent="   ", subsequent_indent="   "))
-        print(
-            textwrap.fill(
-                f"Source: {rule.source}", width=88, initial_indent="   ", subsequent_indent="   "
-            )
-        )
+        print(_fill(rule.summary, indent="   ", subsequent="   "))
+        print(_fill(f"Source: {rule.source}", indent="   ", subsequent="   "))
         if rule.obligations:
             duties = "; ".join(f"{o} ({describe_obligation(o)})" for o in rule.obligations)
-            print(
-                textwrap.fill(
-                    f"Obligations: {duties}",
-                    width=88,
-                    initial_indent="   ",
-                    subsequent_indent="   ",
-                )
-            )
+            print(_fill(f"Obligations: {duties}", indent="   ", subsequent="   "))
         if rule.text:
             print(textwrap.indent(_without_annotations(rule.text), "     | "))
     return 0
@@ -232,13 +225,29 @@ def run_decide(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_json())
         return 0
+    # The explanation already quotes each rule's summary: below it come only what it
+    # does not say (each rule's source, the obligation codes), never the text again.
     print(f"{result.decision.upper()} under {result.policy} (version {result.version})")
-    print(textwrap.fill(result.explanation, width=88))
-    for reason in result.reasons:
-        print(f"  - {reason.id}: {reason.summary} [{reason.source}]")
+    print(_fill(result.explanation))
+    if result.reasons:
+        print("Sources:")
+        for reason in result.reasons:
+            print(_fill(f"{reason.id}: {reason.source}", indent="  - ", subsequent="    "))
     if result.obligations:
-        print("Obligations: " + ", ".join(result.obligations))
+        print(_fill("Obligation codes: " + ", ".join(result.obligations)))
     return 0
+
+
+def _fill(text: str, *, indent: str = "", subsequent: str = "") -> str:
+    """Wrap at 88 columns without ever breaking inside a hyphenated rule id."""
+    return textwrap.fill(
+        text,
+        width=88,
+        initial_indent=indent,
+        subsequent_indent=subsequent,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 # --- haven policy diff / check / notice / report (haven.policy.diff, promises, notice) ---
@@ -261,7 +270,7 @@ def _register_diff(subcommands: argparse._SubParsersAction) -> None:
 
 def run_diff(args: argparse.Namespace) -> int:
     from haven.policy.diff import diff
-    from haven.policy.report import render_diff
+    from haven.policy.render import render_diff
 
     result = diff(
         open_compiled_policy(args.a), open_compiled_policy(args.b), outcomes=args.outcomes
@@ -293,7 +302,7 @@ def _register_check(subcommands: argparse._SubParsersAction) -> None:
 def run_check(args: argparse.Namespace) -> int:
     """Exit 0 with the results, pass or fail; 1 with --strict when one fails; 2 on error."""
     from haven.policy.promises import PromiseError, check, load_promise, load_promises
-    from haven.policy.report import check_document, render_check
+    from haven.policy.render import check_document, render_check
 
     try:
         promises = (
@@ -349,8 +358,8 @@ def _register_report(subcommands: argparse._SubParsersAction) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
+    from haven.policy.comparison import comparison_report
     from haven.policy.promises import PromiseError, load_promises
-    from haven.policy.report import comparison_report
 
     try:
         promises = load_promises()

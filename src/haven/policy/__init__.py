@@ -1,11 +1,12 @@
 """Haven's policy engine: the decision space, Cedar loading, compilation, decisions.
 
-A pure library (no Django). See DESIGN.md §3 for the decision space and
+A pure library (no Django). See docs/decision-space.md for the decision space and
 `haven.policy.table` for the compiled-table layout.
 
     policy = load_policy("firewall")            # shipped id or path to a .cedar file
     compiled = compile_policy(policy)           # dense table, cached on disk
     result = compiled.decide(case)              # PolicyDecision, .to_json() for the CLI
+    allowed = compiled.allowed_at(points)       # batch: a bool per point index
     changes = diff(compiled, other)             # PolicyDiff: exact regions of changes
     results = check(compiled, load_promises())  # PromiseResult per catalogue promise
     text = render_notice(notice(compiled))      # what can happen to a reporter's data
@@ -13,7 +14,7 @@ A pure library (no Django). See DESIGN.md §3 for the decision space and
 
 from haven.policy.cases import InvalidCaseError, case_to_request, validate_case
 from haven.policy.compiled import CompiledPolicy, compile_policy
-from haven.policy.decide import PolicyDecision, Reason, decide, decide_points
+from haven.policy.decide import PolicyDecision, Reason
 from haven.policy.diff import DiffRegion, PolicyDiff, diff
 from haven.policy.errors import (
     DuplicateRuleIdError,
@@ -88,8 +89,6 @@ __all__ = [
     "check",
     "check_promise",
     "compile_policy",
-    "decide",
-    "decide_points",
     "diff",
     "load_compiled_policy",
     "load_policy",

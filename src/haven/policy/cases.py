@@ -1,9 +1,14 @@
-"""Case validation (DESIGN.md §3) and the mapping of a case to a Cedar request.
+"""Case validation (docs/decision-space.md) and the mapping of a case to a Cedar request.
 
 A case as JSON is an object with exactly the eleven keys of the decision space. A
 missing key, an unknown key, a value outside its list or a value of the wrong JSON
 type (the string "true" where a boolean belongs) is an `InvalidCaseError` that names
-the key and the allowed values.
+the key and the allowed values. So is a combination that cannot happen (a concern
+with no source, a source with no concern): the message says why. A key that an
+earlier version of the space had (`risk_to_life`) is named as removed.
+
+`case_point` is the fast path `decide` uses: one dictionary lookup per attribute,
+falling back to `validate_case` (and its full error message) on anything unusual.
 
 The Cedar request follows `haven/policies/haven.cedarschema`: principal
 `Haven::Officer`, resource `Haven::Person`, action `Haven::Action::"<action>"`, and
@@ -20,9 +25,13 @@ from haven.policy.space import (
     ATTRIBUTE_BY_NAME,
     ATTRIBUTE_NAMES,
     ATTRIBUTES,
+    REMOVED_ATTRIBUTES,
     Attribute,
     Case,
+    Impossible,
+    case_to_point,
     format_values,
+    impossible_combination,
 )
 
 OFFICER_UID = {"type": "Haven::Officer", "id": "officer"}
@@ -41,10 +50,16 @@ class CaseProblem:
     def __str__(self) -> str:
         if self.actual == _UNKNOWN_KEY:
             return f"unknown key {self.key!r}: {self.expected}"
+        if self.actual == _IMPOSSIBLE:
+            return f"{self.key}: {self.expected}"
         return f"{self.key}: expected {self.expected}; got {self.actual}"
 
 
 _UNKNOWN_KEY = "an unknown key"
+_IMPOSSIBLE = "a combination that cannot happen"
+_NEW_IN_V2: dict[str, str] = {
+    "status_source": " (new in version 2 of the decision space: who raised the concern)",
+}
 
 
 class InvalidCaseError(ValueError):
@@ -91,10 +106,12 @@ def validate_case(case: Any) -> Case:
     problems: list[CaseProblem] = []
     for key in case:
         if key not in ATTRIBUTE_BY_NAME:
+            removed = REMOVED_ATTRIBUTES.get(str(key))
+            why = f"{removed}; " if removed else ""
             problems.append(
                 CaseProblem(
                     str(key),
-                    f"the allowed keys are {', '.join(ATTRIBUTE_NAMES)}",
+                    f"{why}the allowed keys are {', '.join(ATTRIBUTE_NAMES)}",
                     _UNKNOWN_KEY,
                 )
             )
@@ -102,7 +119,11 @@ def validate_case(case: Any) -> Case:
     for attribute in ATTRIBUTES:
         if attribute.name not in case:
             problems.append(
-                CaseProblem(attribute.name, _allowed(attribute), "nothing (the key is missing)")
+                CaseProblem(
+                    attribute.name,
+                    _allowed(attribute) + _NEW_IN_V2.get(attribute.name, ""),
+                    "nothing (the key is missing)",
+                )
             )
             continue
         value = case[attribute.name]
@@ -112,9 +133,65 @@ def validate_case(case: Any) -> Case:
             problems.append(_value_problem(attribute, value))
             continue
         clean[attribute.name] = value
+    if not problems:
+        impossible = impossible_combination(clean)
+        if impossible is not None:
+            problems.append(_impossible_problem(clean, impossible))
     if problems:
         raise InvalidCaseError(problems)
     return clean
+
+
+def _impossible_problem(case: Case, impossible: Impossible) -> CaseProblem:
+    given = " with ".join(f"{name} {case[name]!r}" for name in impossible.when)
+    return CaseProblem(
+        " and ".join(impossible.when), f"{given} cannot happen: {impossible.why}", _IMPOSSIBLE
+    )
+
+
+def _fast_lookup() -> tuple[tuple[str, int, dict[Any, int], bool], ...]:
+    return tuple(
+        (
+            attribute.name,
+            len(attribute.values),
+            {value: index for index, value in enumerate(attribute.values)},
+            attribute.is_bool,
+        )
+        for attribute in ATTRIBUTES
+    )
+
+
+_FAST = _fast_lookup()
+_FEASIBLE_PAIRS = frozenset(
+    (concern, source)
+    for concern in ATTRIBUTE_BY_NAME["status_concern"].values
+    for source in ATTRIBUTE_BY_NAME["status_source"].values
+    if impossible_combination({"status_concern": concern, "status_source": source}) is None
+)
+
+
+def case_point(case: Any) -> tuple[int, Case]:
+    """The point index of a case and a clean copy of it, validating on the way.
+
+    The common, valid case costs one dictionary lookup per attribute; anything else
+    (a missing or unknown key, a wrong value or type, an impossible combination)
+    goes through `validate_case`, which raises the full `InvalidCaseError`.
+    """
+    if type(case) is dict and len(case) == len(_FAST):
+        index = 0
+        try:
+            for name, radix, positions, is_bool in _FAST:
+                value = case[name]
+                if is_bool and type(value) is not bool:
+                    break
+                index = index * radix + positions[value]
+            else:
+                if (case["status_concern"], case["status_source"]) in _FEASIBLE_PAIRS:
+                    return index, dict(case)
+        except (KeyError, TypeError):
+            pass
+    clean = validate_case(case)
+    return case_to_point(clean), clean
 
 
 def _allowed(attribute: Attribute) -> str:

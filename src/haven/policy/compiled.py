@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from haven.policy.cache import cache_key, default_cache_dir, read_table, write_table
 from haven.policy.compiler import ENGINE_VERSION, compile_table
+from haven.policy.decide import Decider, PolicyDecision
 from haven.policy.model import Policy
 from haven.policy.schema import schema_text
 from haven.policy.table import CompiledTable
-
-if TYPE_CHECKING:
-    from haven.policy.decide import PolicyDecision
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,8 +22,10 @@ class CompiledPolicy:
 
     policy: Policy
     table: CompiledTable
-    memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
-    """Per-outcome results `decide` has already built (reasons, explanations)."""
+    decider: Decider = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "decider", Decider(self.policy, self.table))
 
     @property
     def id(self) -> str:
@@ -36,15 +35,21 @@ class CompiledPolicy:
     def version(self) -> str:
         return self.policy.version
 
-    def decide(self, case: object) -> PolicyDecision:
-        """Validate `case` and decide it from the table (see `haven.policy.decide`)."""
-        from haven.policy.decide import decide
+    def decide(self, case: Any) -> PolicyDecision:
+        """Validate `case` and decide it from the table (see `haven.policy.decide`).
 
-        return decide(self, case)
+        Raises:
+            InvalidCaseError: `case` is not a point of the space, or cannot happen.
+        """
+        return self.decider.decide(case)
 
-    def decide_points(self, points: np.ndarray) -> np.ndarray:
+    def allowed_at(self, points: np.ndarray) -> np.ndarray:
+        """Allow (True) or deny (False) for many point indices at once."""
+        return self.table.allowed_at(points)
+
+    def outcome_ids_at(self, points: np.ndarray) -> np.ndarray:
         """Outcome ids for many point indices; `self.table.outcomes[id]` is each outcome."""
-        return self.table.decide_points(points)
+        return self.table.outcome_ids_at(points)
 
 
 def compile_policy(

@@ -33,7 +33,7 @@ from haven.policy.errors import (
     UnknownObligationError,
     UnsupportedPolicyError,
 )
-from haven.policy.model import Policy, Rule
+from haven.policy.model import Kind, Policy, Rule
 from haven.policy.obligations import OBLIGATIONS, split_obligations
 from haven.policy.schema import schema
 from haven.policy.statements import Statement, leading_comment, split_statements
@@ -45,6 +45,9 @@ REQUIRED_ANNOTATIONS: dict[str, str] = {
 }
 _POSITIONAL_ID = re.compile(r"policy(\d+)")
 _TITLE_PREFIX = re.compile(r"^(title|policy)\s*:\s*", re.IGNORECASE)
+_KIND_LINE = re.compile(r"^kind\s*:\s*(.+)$", re.IGNORECASE)
+PRACTICE_KIND = "practice as found"
+"""The header line `// Kind: practice as found` marks a description of practice."""
 
 
 def load_policy_file(path: Path, *, policy_id: str | None = None) -> Policy:
@@ -101,6 +104,7 @@ def load_policy_text(text: str, *, policy_id: str, path: Path | None = None) -> 
         rules=tuple(rules),
         policy_set=policy_set,
         path=path,
+        kind=_kind(text),
     )
 
 
@@ -235,6 +239,28 @@ def _validate_against_schema(
         + " (the schema is src/haven/policies/haven.cedarschema: principal Haven::Officer, "
         "resource Haven::Person, the other attributes in context)"
     )
+
+
+def _kind(text: str) -> Kind:
+    """ "practice" when the header says `Kind: practice as found`, else "written".
+
+    Raises:
+        PolicyError: a `Kind:` line names anything else.
+    """
+    for line in leading_comment(text):
+        match = _KIND_LINE.match(line)
+        if match is None:
+            continue
+        value = match.group(1).strip().lower()
+        if value == PRACTICE_KIND:
+            return "practice"
+        if value == "written":
+            return "written"
+        raise PolicyError(
+            f"the header line 'Kind: {match.group(1).strip()}' is not understood: write "
+            f"'Kind: {PRACTICE_KIND}' for a description of practice, or leave it out"
+        )
+    return "written"
 
 
 def _title(text: str) -> str | None:

@@ -15,6 +15,9 @@ from typing import Any, Literal
 import cedarpy
 
 Effect = Literal["permit", "forbid"]
+Kind = Literal["written", "practice"]
+"""A written policy (guidance, a force's policy, a proposal), or a description of what
+forces were found doing ("practice as found"), which is never a force's active policy."""
 VERSION_LENGTH = 12
 
 
@@ -45,6 +48,13 @@ class Policy:
     rules: tuple[Rule, ...] = field(repr=False)
     policy_set: cedarpy.PolicySet = field(repr=False)
     path: Path | None = None
+    kind: Kind = "written"
+    """From the header line `// Kind: practice as found`; "written" without one."""
+
+    @property
+    def describes_practice(self) -> bool:
+        """True for a description of practice, which must never be offered as a policy."""
+        return self.kind == "practice"
 
     @cached_property
     def digest(self) -> str:

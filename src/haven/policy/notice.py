@@ -4,13 +4,17 @@ Two parts, both derived from the compiled table, never written by hand:
 
 1. The catalogue promises that hold over their whole region (`promises.check`), in
    their own English words. A promise that fails is not shown.
-2. The complete list of conditions under which a reporter's data can reach
-   Immigration Enforcement: the allowed points with `role` in victim, witness,
-   victim_and_suspect and an action that reaches IE (a status check with IE,
+2. The complete list of conditions under which a reporter's data, or that of a
+   family member named in the report, can reach Immigration Enforcement: the
+   allowed points with `role` in victim, witness, victim_and_suspect, family_member
+   and an action that reaches IE (a status check with IE,
    disclosure to IE, police immigration arrest, IE enforcement action), covered
    exactly by regions (`regions.partition_labels`), one region per sentence. Each
    sentence names the rules that allow it at some point of its region, in policy
    order, so a reader can look them up with `haven policy show`.
+
+Promises shown are those that hold by a cited rule (`promises.holding_promises`):
+one that would rest on the policy's silence is never shown.
 
 The list is exact: every allowed point in that part of the space lies in exactly one
 region, and every point of a region is allowed. Regions are computed per action over
@@ -29,7 +33,7 @@ import numpy as np
 
 from haven.policy.compiled import CompiledPolicy
 from haven.policy.decide import Reason
-from haven.policy.promises import Promise, check, load_promises
+from haven.policy.promises import Promise, check, holding_promises, load_promises
 from haven.policy.regions import (
     FULL_BOX,
     Box,
@@ -39,9 +43,10 @@ from haven.policy.regions import (
     partition_labels,
     region_view,
 )
-from haven.policy.space import ATTRIBUTE_BY_NAME, ATTRIBUTES, SHAPE
+from haven.policy.space import ATTRIBUTE_BY_NAME, ATTRIBUTES, SHAPE, feasible_mask
 
-REPORTER_ROLES: tuple[str, ...] = ("victim", "witness", "victim_and_suspect")
+REPORTER_ROLES: tuple[str, ...] = ("victim", "witness", "victim_and_suspect", "family_member")
+"""The people a notice speaks to: reporters, and the relatives named in a report."""
 IE_ACTIONS: tuple[str, ...] = ("status_check", "disclose", "immigration_arrest", "enforcement")
 IE_RECIPIENT = "immigration_enforcement"
 
@@ -108,7 +113,7 @@ def notice(compiled: CompiledPolicy, promises: Iterable[Promise] | None = None) 
     disclosure, arrest, enforcement), then largest region first.
     """
     catalogue = tuple(load_promises() if promises is None else promises)
-    holding = tuple(result.promise for result in check(compiled, catalogue) if result.holds)
+    holding = tuple(holding_promises(check(compiled, catalogue)))
     return Notice(
         policy=compiled.id,
         version=compiled.version,
@@ -122,6 +127,7 @@ def exposure_conditions(compiled: CompiledPolicy) -> list[ExposureCondition]:
     """Exact regions of allowed, IE-reaching actions on victims and witnesses."""
     table = compiled.table
     ids = table.outcome_ids.reshape(SHAPE)
+    feasible = feasible_mask()
     allowed = np.array([outcome.allowed for outcome in table.outcomes])
     order = {rule.id: index for index, rule in enumerate(compiled.policy.rules)}
     conditions: list[ExposureCondition] = []
@@ -130,7 +136,7 @@ def exposure_conditions(compiled: CompiledPolicy) -> list[ExposureCondition]:
         region_ids = region_view(ids, domain)
         boxes = partition_labels(allowed[region_ids].astype(np.int8), domain, skip=0)
         for box in boxes.get(1, []):
-            present = np.unique(region_view(ids, box)).tolist()
+            present = np.unique(region_view(ids, box)[region_view(feasible, box)]).tolist()
             rule_ids = {rule_id for k in present for rule_id in table.outcomes[k].rule_ids}
             rules = tuple(
                 _cite(compiled, rule_id) for rule_id in sorted(rule_ids, key=order.__getitem__)
@@ -162,10 +168,17 @@ def _cite(compiled: CompiledPolicy, rule_id: str) -> Reason:
 
 # --- phrasing -----------------------------------------------------------------------
 
+_ROLE_NOUNS: Mapping[str, str] = {
+    "victim": "a victim",
+    "witness": "a witness",
+    "victim_and_suspect": "a victim who is also suspected of an offence",
+    "family_member": "a family member named in a report",
+}
 _ROLE = {
     frozenset({"victim"}): "you are a victim",
     frozenset({"witness"}): "you are a witness",
     frozenset({"victim_and_suspect"}): "you are a victim who is also suspected of an offence",
+    frozenset({"family_member"}): "it concerns a family member named in your report",
     frozenset({"victim", "victim_and_suspect"}): (
         "you are a victim (whether or not you are also suspected of an offence)"
     ),
@@ -175,10 +188,13 @@ _ROLE = {
     frozenset({"witness", "victim_and_suspect"}): (
         "you are a witness, or a victim who is also suspected of an offence"
     ),
+    frozenset({"victim", "witness", "victim_and_suspect"}): (
+        "you are a victim or a witness (not a family member named in the report)"
+    ),
 }
 _STATUS = {
     frozenset({"suspected", "confirmed"}): (
-        "police have evidence-based suspicion or confirmation that you lack immigration status"
+        "police suspect, or have confirmed, that you lack immigration status"
     ),
     frozenset({"doubt", "suspected", "confirmed"}): (
         "police have any concern about your immigration status (even only a doubt)"
@@ -190,7 +206,9 @@ _STATUS = {
         "police have no concern about your immigration status (or have not considered it)"
     ),
     frozenset({"confirmed"}): "police have confirmed that you lack immigration status",
-    frozenset({"suspected"}): "police suspect on evidence that you lack immigration status",
+    frozenset({"suspected"}): (
+        "police have specific information that you may lack immigration status"
+    ),
     frozenset({"doubt"}): "police have only doubts about your immigration status",
     frozenset({"unknown", "doubt"}): (
         "police have only doubts about your immigration status (or have not considered it)"
@@ -200,8 +218,23 @@ _STATUS_VALUES = {
     "none": "police have no concern about your immigration status",
     "unknown": "police have not considered your immigration status",
     "doubt": "police have only doubts about your immigration status",
-    "suspected": "police suspect on evidence that you lack immigration status",
+    "suspected": "police have specific information that you may lack immigration status",
     "confirmed": "police have confirmed that you lack immigration status",
+}
+_SOURCE_VALUES = {
+    "none": "nobody has raised a concern about your immigration status",
+    "self": "you told police about your immigration status yourself",
+    "officer": "an officer raised the concern (or it came up in a check for another purpose)",
+    "suspect": "the concern came from the person you reported",
+    "third_party": "the concern came from someone other than you or the person you reported",
+    "records": "the concern comes from a marker on police or Home Office records",
+}
+_SOURCE_FROM = {
+    "self": "from you",
+    "officer": "from an officer",
+    "suspect": "from the person you reported",
+    "third_party": "from someone else",
+    "records": "from police or Home Office records",
 }
 _STAGE = {
     frozenset({"concluded"}): "the criminal case has concluded",
@@ -224,7 +257,6 @@ _BOOLS = {
         "police consider that you pose an immediate risk of harm to others",
         "you pose no immediate risk of harm to others",
     ),
-    "risk_to_life": ("your own life is at risk", "your own life is not at risk"),
     "regularisation_support": (
         "you are getting support to regularise your stay",
         "you are not getting support to regularise your stay",
@@ -256,6 +288,7 @@ _NOUNS: Mapping[str, Mapping[str, str]] = {
     },
     "recipient": {
         "immigration_enforcement": "Immigration Enforcement",
+        "nrm": "the National Referral Mechanism (for victims of modern slavery)",
         "safeguarding_partner": "a safeguarding partner",
         "police": "other police",
         "support_service": "a support service",
@@ -288,7 +321,12 @@ def describe_condition(name: str, values: Sequence[Any]) -> str:
     """One attribute's constraint as a clause ("you are a witness")."""
     chosen = frozenset(values)
     if name == "role":
-        return _ROLE.get(chosen, "you are " + _or([v.replace("_", " ") for v in values]))
+        return _ROLE.get(chosen) or "it concerns " + _or([_ROLE_NOUNS[v] for v in values])
+    if name == "status_source":
+        if len(values) * 2 > len(ATTRIBUTE_BY_NAME[name].values):
+            rest = [v for v in ATTRIBUTE_BY_NAME[name].values if v not in chosen and v != "none"]
+            return "the concern did not come " + _or([_SOURCE_FROM[v] for v in rest])
+        return _or([_SOURCE_VALUES[v] for v in values])
     if name == "status_concern":
         return _STATUS.get(chosen) or _or([_STATUS_VALUES[v] for v in values])
     if name == "consent" and chosen in _CONSENT:
@@ -357,8 +395,14 @@ def render_notice(document: Notice, *, width: int = 88) -> str:
     if document.promises:
         lines += [bullet(promise.english) for promise in document.promises]
     else:
-        lines.append(bullet("None of Haven's catalogue promises holds in full under this policy."))
-    lines += ["", "When a victim's or witness's information can reach Immigration Enforcement:"]
+        lines.append(
+            bullet("None of Haven's catalogue promises is stated in full by this policy's rules.")
+        )
+    lines += [
+        "",
+        "When a victim's, witness's or named family member's information can reach "
+        "Immigration Enforcement:",
+    ]
     if document.conditions:
         lines += [bullet(condition.text) for condition in document.conditions]
     else:
@@ -366,15 +410,17 @@ def render_notice(document: Notice, *, width: int = 88) -> str:
             bullet(
                 "Never. Under this policy no status check with Immigration Enforcement, no "
                 "disclosure to Immigration Enforcement, no immigration arrest and no "
-                "enforcement action is allowed for a victim or a witness."
+                "enforcement action is allowed for a victim, a witness or a family member "
+                "named in a report."
             )
         )
     lines += [
         "",
         textwrap.fill(
             "This notice is computed from the policy itself. Each promise above was checked "
-            "in every situation it covers, and the list of conditions is complete: outside "
-            "them, the policy does not allow a victim's or witness's information to reach "
+            "in every situation it covers and is kept there by a rule of the policy, not by "
+            "its silence. The list of conditions is complete: outside them, the policy does "
+            "not allow a victim's, witness's or named family member's information to reach "
             "Immigration Enforcement.",
             width=width,
         ),

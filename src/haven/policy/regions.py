@@ -26,7 +26,14 @@ box is True. The algorithm (a decision tree over attributes, with merging):
    values on the split axis are united), which keeps the cover exact and disjoint.
 
 The arrays partitioned in practice are small after step 1 (a policy reads few
-attributes), so the recursion runs on a few hundred cells, not on 1,920,000 points.
+attributes), so the recursion runs on a few hundred cells, not on 8,640,000 points.
+
+Impossible points (`space.feasible_mask`) are "don't care": a region may contain
+them, but they are never counted (`box_count` counts feasible points only) and a
+region holding nothing feasible is dropped. Before covering, `fill_impossible` gives
+each impossible cell the value of a feasible cell with the same concern, so a policy
+that ignores `status_source` gets regions that leave it out instead of boxes carved
+around the impossible pairs.
 """
 
 from __future__ import annotations
@@ -37,7 +44,16 @@ from typing import Any
 
 import numpy as np
 
-from haven.policy.space import ATTRIBUTE_BY_NAME, ATTRIBUTES, SHAPE, Value, format_values
+from haven.policy.space import (
+    ATTRIBUTE_BY_NAME,
+    ATTRIBUTES,
+    PAIR_AXES,
+    SHAPE,
+    Value,
+    feasible_mask,
+    feasible_pairs,
+    format_values,
+)
 
 Box = tuple[tuple[int, ...], ...]
 """One value-position tuple per attribute (space order), each sorted ascending."""
@@ -56,8 +72,37 @@ class RegionError(ValueError):
 
 
 def box_count(box: Box) -> int:
-    """The number of points in a box."""
-    return prod(len(positions) for positions in box)
+    """The number of feasible points in a box (impossible combinations are not counted)."""
+    concern_axis, source_axis = PAIR_AXES
+    pairs = int(np.count_nonzero(feasible_pairs()[np.ix_(box[concern_axis], box[source_axis])]))
+    others = prod(len(positions) for axis, positions in enumerate(box) if axis not in PAIR_AXES)
+    return pairs * others
+
+
+def fill_impossible(array: np.ndarray, domain: Box = FULL_BOX, *, copy: bool = True) -> np.ndarray:
+    """`array` (shape of `domain`) with each impossible cell given the value of a feasible
+    cell with the same concern (the first feasible source in `domain`).
+
+    Cells whose concern has no feasible source in `domain` keep their value; the
+    regions over them count no points and are dropped. With `copy=False` the array
+    is filled in place (it must be writable).
+    """
+    concern_axis, source_axis = PAIR_AXES
+    pairs = feasible_pairs()[np.ix_(domain[concern_axis], domain[source_axis])]
+    result = array.copy() if copy else array
+    for row, feasible in enumerate(pairs):
+        if feasible.all() or not feasible.any():
+            continue
+        first = int(np.argmax(feasible))
+        for column in np.flatnonzero(~feasible).tolist():
+            # One slice copy per impossible (concern, source) cell: plain strided
+            # assignments, far cheaper than a fancy index over all eleven axes.
+            target: list[Any] = [slice(None)] * result.ndim
+            source: list[Any] = [slice(None)] * result.ndim
+            target[concern_axis] = source[concern_axis] = row
+            target[source_axis], source[source_axis] = column, first
+            result[tuple(target)] = result[tuple(source)]
+    return result
 
 
 def box_to_when(box: Box) -> When:
@@ -108,16 +153,17 @@ def when_to_box(when: Mapping[str, Any], *, where: str = "when") -> Box:
 
 
 def box_mask(box: Box) -> np.ndarray:
-    """The box as a boolean array of shape `SHAPE`."""
+    """The box's feasible points as a boolean array of shape `SHAPE`."""
     mask = np.zeros(SHAPE, dtype=bool)
     mask[np.ix_(*box)] = True
-    return mask
+    return mask & feasible_mask()
 
 
 def box_points(box: Box) -> np.ndarray:
-    """The point indices of a box, ascending (point order)."""
+    """The point indices of a box's feasible points, ascending (point order)."""
     grids = np.meshgrid(*box, indexing="ij")
-    return np.ravel_multi_index(tuple(g.reshape(-1) for g in grids), SHAPE).astype(np.int64)
+    points = np.ravel_multi_index(tuple(g.reshape(-1) for g in grids), SHAPE).astype(np.int64)
+    return points[feasible_mask().reshape(-1)[points]]
 
 
 def when_key(when: Mapping[str, Sequence[Value]]) -> tuple[tuple[int, ...], ...]:
@@ -192,9 +238,9 @@ def partition(mask: np.ndarray) -> list[Box]:
     """
     if mask.shape != SHAPE:
         raise ValueError(f"mask: expected shape {SHAPE}, got {mask.shape}")
-    reduced, kept = drop_constant_axes(np.asarray(mask, dtype=bool))
+    reduced, kept = drop_constant_axes(fill_impossible(np.asarray(mask, dtype=bool)))
     boxes = [expand_box(sub, kept) for sub in cover(reduced)]
-    return sorted(boxes, key=lambda box: (-box_count(box), box))
+    return sorted((box for box in boxes if box_count(box)), key=lambda box: (-box_count(box), box))
 
 
 def cover(mask: np.ndarray) -> list[tuple[tuple[int, ...], ...]]:
@@ -308,16 +354,20 @@ def _split_on(mask: np.ndarray, axis: int, memo: _Memo) -> _Cover:
 
 
 def check_partition(boxes: Iterable[Box], mask: np.ndarray) -> None:
-    """Raise `AssertionError` unless `boxes` partition the True cells of `mask` exactly.
+    """Raise `AssertionError` unless `boxes` partition the True feasible cells of `mask`.
 
     Used by tests and by callers that want belt and braces; enumerates every box.
+    Impossible points are ignored on both sides.
     """
+    feasible = feasible_mask()
     seen = np.zeros(SHAPE, dtype=np.int64)
     for box in boxes:
         seen[np.ix_(*box)] += 1
+    seen[~feasible] = 0
     if int(seen.max(initial=0)) > 1:
         raise AssertionError("boxes overlap")
-    if not np.array_equal(seen.astype(bool), np.asarray(mask, dtype=bool).reshape(SHAPE)):
+    wanted = np.asarray(mask, dtype=bool).reshape(SHAPE) & feasible
+    if not np.array_equal(seen.astype(bool), wanted):
         raise AssertionError("boxes do not cover exactly the mask")
 
 
@@ -336,7 +386,7 @@ def partition_labels(
     expected = tuple(len(positions) for positions in domain)
     if labels.shape != expected:
         raise ValueError(f"labels: expected shape {expected}, got {labels.shape}")
-    reduced, kept = drop_constant_axes(labels)
+    reduced, kept = drop_constant_axes(fill_impossible(labels, domain))
     result: dict[int, list[Box]] = {}
     for label in np.unique(reduced).tolist():
         if label == skip:
@@ -346,6 +396,8 @@ def partition_labels(
             box = list(domain)
             for axis, indices in zip(kept, sub_box, strict=True):
                 box[axis] = tuple(domain[axis][i] for i in indices)
-            boxes.append(tuple(box))
-        result[int(label)] = sorted(boxes, key=lambda b: (-box_count(b), b))
+            if box_count(tuple(box)):
+                boxes.append(tuple(box))
+        if boxes:
+            result[int(label)] = sorted(boxes, key=lambda b: (-box_count(b), b))
     return result

@@ -19,6 +19,7 @@ from haven.policy.model import Policy
 
 SHIPPED_ORDER: tuple[str, ...] = (
     "pre-2018",
+    "practice-2020",
     "npcc-2018",
     "met-2019",
     "hmicfrs-2020",
@@ -27,7 +28,12 @@ SHIPPED_ORDER: tuple[str, ...] = (
     "firewall",
     "firewall-consent",
 )
-"""DESIGN.md §4 order (chronological); other shipped files follow alphabetically."""
+"""Chronological order (docs/policies.md); other shipped files follow alphabetically.
+`practice-2020` describes what forces were found doing between 2018 and 2020: it sits
+beside the written policies as their baseline and is never offered as a policy."""
+
+PRACTICE_BASELINE = "practice-2020"
+"""The description of practice that comparisons use as their baseline."""
 
 POLICY_SUFFIX = ".cedar"
 
@@ -42,6 +48,15 @@ def shipped_policy_ids() -> tuple[str, ...]:
     present = {path.stem for path in policies_dir().glob(f"*{POLICY_SUFFIX}")}
     known = [policy_id for policy_id in SHIPPED_ORDER if policy_id in present]
     return tuple(known + sorted(present - set(SHIPPED_ORDER)))
+
+
+def offerable_policy_ids() -> tuple[str, ...]:
+    """Shipped policies a force may adopt: every shipped id but descriptions of practice."""
+    return tuple(
+        policy_id
+        for policy_id in shipped_policy_ids()
+        if not load_policy(policy_id).describes_practice
+    )
 
 
 def resolve_policy_path(spec: str) -> tuple[str, Path]:

@@ -1,9 +1,17 @@
-"""The decision space of DESIGN.md §3, declared once, and its mixed-radix point index.
+"""The decision space (docs/decision-space.md), declared once, and its mixed-radix point index.
 
 Every status check, disclosure, arrest and enforcement request is one point of a
 finite space: eleven attributes, each with a fixed, ordered list of values. This
 module is the single declaration of that space; everything else (cases, the
 compiler, diff and promise analysis) derives from `ATTRIBUTES`.
+
+Version 2 of the space adds `status_source` (who raised the concern), the role
+`family_member` and the recipient `nrm`, and drops `risk_to_life`, which no source's
+rule turns on. Some combinations cannot happen (a concern with nobody who raised it,
+a source with no concern): `IMPOSSIBLE` declares them with the reason, and
+`feasible_mask` marks the points that can. Tables still cover the whole product, so
+indexing stays a plain mixed-radix number; counts, diffs and promise regions look
+at feasible points only, and a case at an impossible point is refused.
 
 Point index (mixed radix, row-major, like numpy's C order)::
 
@@ -15,13 +23,14 @@ The first attribute (`action`) is the most significant digit and the last
 and `np.ravel_multi_index` / `np.unravel_index` with `SHAPE` convert between
 indices and value positions.
 
-Boolean attributes list `True` before `False`, the order DESIGN.md §3 gives them.
+Boolean attributes list `True` before `False`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from math import prod
 
 import numpy as np
@@ -70,9 +79,16 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     ),
     Attribute(
         "recipient",
-        ("immigration_enforcement", "safeguarding_partner", "police", "support_service", "none"),
+        (
+            "immigration_enforcement",
+            "nrm",
+            "safeguarding_partner",
+            "police",
+            "support_service",
+            "none",
+        ),
     ),
-    Attribute("role", ("victim", "witness", "suspect", "victim_and_suspect")),
+    Attribute("role", ("victim", "witness", "suspect", "victim_and_suspect", "family_member")),
     Attribute(
         "offence",
         (
@@ -87,6 +103,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         ),
     ),
     Attribute("status_concern", ("none", "unknown", "doubt", "suspected", "confirmed")),
+    Attribute("status_source", ("none", "self", "officer", "suspect", "third_party", "records")),
     Attribute(
         "purpose",
         (
@@ -100,7 +117,6 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("stage", ("report", "investigation", "prosecution", "concluded")),
     Attribute("consent", ("given", "refused", "not_sought")),
     Attribute("risk_to_others", _BOOL_VALUES),
-    Attribute("risk_to_life", _BOOL_VALUES),
     Attribute("regularisation_support", _BOOL_VALUES),
 )
 
@@ -112,6 +128,46 @@ STRIDES: tuple[int, ...] = tuple(prod(SHAPE[i + 1 :]) for i in range(len(SHAPE))
 
 Case = dict[str, Value]
 """A point as a mapping from every attribute name to one of its values."""
+
+VERSION = 2
+"""The decision space's version: 2 added status_source, family_member and nrm."""
+
+REMOVED_ATTRIBUTES: Mapping[str, str] = {
+    "risk_to_life": "removed in version 2 of the decision space, because no source's rule "
+    "turns on it",
+}
+"""Keys of earlier versions, with why they went (named when a case still sends them)."""
+
+NO_CONCERN: tuple[str, ...] = ("none", "unknown")
+"""Concern values that mean nobody has raised a concern ("unknown": never considered)."""
+
+
+@dataclass(frozen=True)
+class Impossible:
+    """A combination of values that cannot happen, and why (excluded and refused)."""
+
+    when: Mapping[str, tuple[Value, ...]]
+    why: str
+
+
+IMPOSSIBLE: tuple[Impossible, ...] = (
+    Impossible(
+        when={
+            "status_concern": ("doubt", "suspected", "confirmed"),
+            "status_source": ("none",),
+        },
+        why="a concern about immigration status always has a source: say who raised it "
+        "(self, officer, suspect, third_party or records)",
+    ),
+    Impossible(
+        when={
+            "status_concern": NO_CONCERN,
+            "status_source": ("self", "officer", "suspect", "third_party", "records"),
+        },
+        why="with no concern about immigration status (none, or unknown: never "
+        "considered) nobody has raised one, so status_source must be none",
+    ),
+)
 
 
 def format_values(values: tuple[Value, ...]) -> str:
@@ -177,6 +233,58 @@ def positions_to_points(positions: np.ndarray) -> np.ndarray:
     """Vectorised `positions_to_point`: shape (n, 11) positions -> shape (n,) indices."""
     columns = tuple(np.asarray(positions, dtype=np.int64).T)
     return np.ravel_multi_index(columns, SHAPE).astype(np.int64)
+
+
+def impossible_combination(case: Mapping[str, Value]) -> Impossible | None:
+    """The declaration a case with valid values falls foul of, or None when it can happen."""
+    for rule in IMPOSSIBLE:
+        if all(case.get(name) in values for name, values in rule.when.items()):
+            return rule
+    return None
+
+
+PAIR_ATTRIBUTES: tuple[str, str] = ("status_concern", "status_source")
+"""The attributes the `IMPOSSIBLE` declarations constrain (and the only ones they may)."""
+PAIR_AXES: tuple[int, int] = (
+    ATTRIBUTE_NAMES.index(PAIR_ATTRIBUTES[0]),
+    ATTRIBUTE_NAMES.index(PAIR_ATTRIBUTES[1]),
+)
+if any(set(rule.when) - set(PAIR_ATTRIBUTES) for rule in IMPOSSIBLE):
+    raise ImportError(f"IMPOSSIBLE may only constrain {' and '.join(PAIR_ATTRIBUTES)}")
+
+
+@cache
+def feasible_pairs() -> np.ndarray:
+    """Bool array (concern × source positions): True where the combination can happen."""
+    concern, source = (ATTRIBUTE_BY_NAME[name] for name in PAIR_ATTRIBUTES)
+    pairs = np.array(
+        [
+            [
+                impossible_combination({concern.name: c, source.name: s}) is None
+                for s in source.values
+            ]
+            for c in concern.values
+        ],
+        dtype=bool,
+    )
+    pairs.setflags(write=False)
+    return pairs
+
+
+@cache
+def feasible_mask() -> np.ndarray:
+    """Bool array of shape `SHAPE`: True at every point that can happen (read-only)."""
+    shape = [1] * len(SHAPE)
+    shape[PAIR_AXES[0]], shape[PAIR_AXES[1]] = feasible_pairs().shape
+    mask = np.ascontiguousarray(np.broadcast_to(feasible_pairs().reshape(shape), SHAPE))
+    mask.setflags(write=False)
+    return mask
+
+
+@cache
+def feasible_count() -> int:
+    """How many points can happen (the total that counts, diffs and promises use)."""
+    return int(np.count_nonzero(feasible_pairs())) * SIZE // int(feasible_pairs().size)
 
 
 def _check_point(point: int) -> None:
