@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python bench/ledger.py [--size N] [--proofs K] [--quick]``.
 
 Prints one JSON object. Each section is a function returning a dict; the sections
-are merged under their names. Per DESIGN §8 every figure that matters is a ratio
+are merged under their names. As docs/architecture.md asks, every figure that matters is a ratio
 against a peer measured in the same run:
 
 * ``inclusion_proofs``: mean time to build one RFC 9162 inclusion proof from the

@@ -1,4 +1,4 @@
-"""Rules between the parts of Haven (DESIGN.md §2)."""
+"""Rules between the parts of Haven (docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `haven` command (DESIGN.md §6).
+"""The `haven` command (the contract is in docs/contracts.md).
 
 Each area registers its own sub-commands from `haven.commands.<area>`; this module
 only builds the parser and turns `CommandError` into one line on stderr and exit 2.

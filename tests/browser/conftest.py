@@ -14,8 +14,8 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-# Without the networking flags Chromium keeps trying to reach the internet, which this
-# machine's closed network refuses (../shared/docs/LIBRARY-NOTES.md).
+# Without the networking flags Chromium keeps trying to reach the internet, which a
+# closed network (a sandbox or CI runner) refuses; with them it stays offline.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -1,4 +1,4 @@
-"""`haven ledger …`: export, prove, consistency, verify, checkpoint (DESIGN.md §6).
+"""`haven ledger …`: export, prove, consistency, verify, checkpoint (docs/contracts.md).
 
 `verify` is pure: it reads an export directory and needs no database, so an outside
 verifier can run it on a copy. The others read the site's database.

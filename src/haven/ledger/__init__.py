@@ -11,7 +11,7 @@ Never imports Django. Modules, one idea each:
 * :mod:`~haven.ledger.checkpoint` — C2SP tlog-checkpoint;
 * :mod:`~haven.ledger.tiles` — C2SP tlog-tiles paths, tiles and entry bundles;
 * :mod:`~haven.ledger.audit` — whole-log verification locating the first bad leaf;
-* :mod:`~haven.ledger.export` — the export directory (DESIGN §7);
+* :mod:`~haven.ledger.export` — the export directory (docs/contracts.md);
 * :mod:`~haven.ledger.events` — canonical JSON events and keyed pseudonyms.
 """
 

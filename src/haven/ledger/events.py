@@ -1,6 +1,6 @@
 """Haven ledger events: canonical JSON leaves, the event envelope, keyed pseudonyms.
 
-A leaf is ``canonical_json(envelope)`` (DESIGN §7): sorted keys, no spaces, UTF-8
+A leaf is ``canonical_json(envelope)`` (docs/contracts.md): sorted keys, no spaces, UTF-8
 without ``\\u`` escapes. The envelope is::
 
     {"v": 1, "kind": "<kind>", "at": "2026-11-23T16:00:00.000Z", "payload": {...}}

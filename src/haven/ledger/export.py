@@ -1,4 +1,4 @@
-"""The export directory of DESIGN §7: ``checkpoint``, ``vkey``, ``leaves``, plus C2SP tiles.
+"""The export directory (docs/contracts.md): ``checkpoint``, ``vkey``, ``leaves``, C2SP tiles.
 
 Layout of ``DIR``:
 

@@ -29,7 +29,7 @@ class Force(models.Model):
 class User(AbstractUser):
     """A person who signs in: police staff, inspectorate staff or an advocate.
 
-    Victims and witnesses never need an account (DESIGN.md §1).
+    Victims and witnesses never need an account (docs/architecture.md).
     """
 
     class Meta:

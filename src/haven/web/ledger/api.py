@@ -1,4 +1,4 @@
-"""The ledger's JSON API: inclusion and consistency proofs (DESIGN.md §6 shapes)."""
+"""The ledger's JSON API: inclusion and consistency proofs (the docs/contracts.md shapes)."""
 
 from __future__ import annotations
 

@@ -34,7 +34,7 @@ def ledger_vkey() -> str:
 
 
 def _proof_size(size: int | None) -> int:
-    """`size`, or the latest signed checkpoint's size when none is given (DESIGN.md §7)."""
+    """`size`, or the latest signed checkpoint's size when none is given (docs/contracts.md)."""
     if size is None:
         latest = checkpoint_latest()
         if latest is None:
@@ -73,13 +73,13 @@ def consistency_proof_for(*, old_size: int, new_size: int | None = None) -> dict
 
 
 def inclusion_proof_document(*, index: int, size: int | None = None) -> dict[str, Any]:
-    """`{"index","size","proof":[base64…]}` (DESIGN.md §6), for the CLI and the JSON API."""
+    """`{"index","size","proof":[base64…]}` (docs/contracts.md), for the CLI and the JSON API."""
     size, proof = inclusion_proof_for(index=index, size=size)
     return {"index": index, "size": size, "proof": [_base64(node) for node in proof]}
 
 
 def consistency_proof_document(*, old_size: int, new_size: int | None = None) -> dict[str, Any]:
-    """`{"from","to","old_root","new_root","proof":[base64…]}` (DESIGN.md §6)."""
+    """`{"from","to","old_root","new_root","proof":[base64…]}` (docs/contracts.md)."""
     result = consistency_proof_for(old_size=old_size, new_size=new_size)
     return {
         "from": result["from"],

@@ -2,7 +2,7 @@
 
 `ledger_append` is what every part of Haven calls to record an event. It must run
 inside the database transaction of the action it records: both commit, or neither
-does (DESIGN.md §7). Sequencing is gapless under concurrent writers because every
+does (docs/contracts.md). Sequencing is gapless under concurrent writers because every
 append locks the single `LedgerHead` row first.
 """
 

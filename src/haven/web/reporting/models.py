@@ -25,7 +25,7 @@ def new_reference() -> str:
 
 
 class Offence(models.TextChoices):
-    """Offence categories: the `offence` attribute of the decision space (DESIGN.md §3)."""
+    """Offence categories: the `offence` attribute of the decision space (docs/decision-space.md)."""
 
     DOMESTIC_ABUSE = "domestic_abuse", _("Domestic abuse")
     SEXUAL_OFFENCE = "sexual_offence", _("Sexual offence")

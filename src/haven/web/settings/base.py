@@ -123,7 +123,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Django's default request logging records the path and status only. Haven never adds
-# client addresses: reporters' IP addresses must not reach any log (DESIGN.md §8).
+# client addresses: reporters' IP addresses must not reach any log (docs/architecture.md).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
