@@ -26,7 +26,8 @@ class StoredHash(NamedTuple):
     """One stored node: the hash of the complete subtree at ``(level, index)``."""
 
     level: int
-    index: int
+    # The field shadows ``tuple.index``, which this record never needs; the name is public API.
+    index: int  # type: ignore[assignment]
     hash: bytes
 
 

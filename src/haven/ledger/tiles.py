@@ -42,7 +42,8 @@ class Tile(NamedTuple):
     """A tile coordinate: level, index within the level, width in hashes (1..256)."""
 
     level: int
-    index: int
+    # The field shadows ``tuple.index``, which this record never needs; the name is public API.
+    index: int  # type: ignore[assignment]
     width: int = TILE_WIDTH
 
     @property
