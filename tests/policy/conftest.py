@@ -28,7 +28,7 @@ from haven.policy.compiler import empty_entities
 from haven.policy.schema import schema
 
 FIXTURES = Path(__file__).parent / "fixtures"
-FIXTURE_POLICIES = ("small", "opaque")
+FIXTURE_POLICIES = ("small", "opaque", "redraft")
 SHIPPED = shipped_policy_ids()
 
 
@@ -41,12 +41,22 @@ class LiveAnswer:
     errors: tuple[str, ...]
 
 
+@pytest.fixture(scope="session")
+def session_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One data directory (and so one compile cache) for the whole test run.
+
+    Under pytest-xdist each worker has its own base temporary directory; their common
+    parent is shared, so every worker reads the tables the first one compiled (the
+    cache writes atomically, so concurrent workers cannot see half a file).
+    """
+    return tmp_path_factory.getbasetemp().parent / "haven-policy-tests"
+
+
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Keep the compile cache out of the working tree."""
-    data_dir = tmp_path / "data"
-    monkeypatch.setenv("HAVEN_DATA_DIR", str(data_dir))
-    yield data_dir
+def _shared_data_dir(session_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Keep the compile cache out of the working tree, shared by every test."""
+    monkeypatch.setenv("HAVEN_DATA_DIR", str(session_data_dir))
+    yield session_data_dir
 
 
 def fixture_policy(name: str) -> Policy:
@@ -65,6 +75,7 @@ def compiled_fixture(name: str) -> CompiledPolicy:
 
 
 def compiled_shipped(policy_id: str) -> CompiledPolicy:
+    """Compile once per session; the table itself is compiled, not read from a cache."""
     key = f"shipped:{policy_id}"
     if key not in _COMPILED:
         _COMPILED[key] = compile_policy(load_policy(policy_id), use_cache=False)
@@ -119,10 +130,14 @@ def mismatches(compiled: CompiledPolicy, points: np.ndarray) -> list[dict[str, o
 
 
 def region_points(when: dict[str, list[object]]) -> np.ndarray:
-    """Every point index of a region given as {attribute: [values]} (others: all)."""
+    """Every feasible point index of a region given as {attribute: [values]} (others: all).
+
+    Impossible combinations are left out: no case can be there, so no answer matters.
+    """
     axes = []
     for attribute in space.ATTRIBUTES:
         values = when.get(attribute.name, list(attribute.values))
         axes.append(np.array([attribute.position(value) for value in values]))  # type: ignore[arg-type]
     grids = np.meshgrid(*axes, indexing="ij")
-    return space.positions_to_points(np.stack([g.reshape(-1) for g in grids], axis=1))
+    points = space.positions_to_points(np.stack([g.reshape(-1) for g in grids], axis=1))
+    return points[space.feasible_mask().reshape(-1)[points]]

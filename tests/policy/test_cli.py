@@ -1,4 +1,4 @@
-"""`haven policy list|show|decide` through `haven.cli.main` (DESIGN.md §6)."""
+"""`haven policy list|show|decide` through `haven.cli.main` (docs/contracts.md)."""
 
 from __future__ import annotations
 
@@ -69,17 +69,57 @@ def test_decide_without_json_prints_a_readable_answer(
     assert "no-ie-for-victims" in out
 
 
+def test_decide_text_never_repeats_the_explanation_or_breaks_a_rule_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = a_case() | {"role": "suspect", "purpose": "safeguarding", "status_concern": "confirmed"}
+    case["status_source"] = "records"
+    assert main(["policy", "decide", SMALL, "--case", write_case(tmp_path, case)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    for rule_id in ("allow-safeguarding", "disclose-to-ie"):
+        assert any(rule_id in line for line in lines), f"{rule_id} broken across lines"
+        # Named once in the explanation and once beside its source, never more.
+        assert out.count(rule_id) == 2
+    for summary in (
+        "Safeguarding checks and disclosures are allowed",
+        "Disclosure to Immigration Enforcement is allowed where status is confirmed",
+    ):
+        assert " ".join(out.split()).count(summary) == 1
+    assert "Sources:" in out and "Fixture §1" in out
+
+
 def test_bad_case_exits_2_naming_the_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     case = a_case()
-    case["risk_to_life"] = "true"
+    case["risk_to_others"] = "true"
     code = main(["policy", "decide", SMALL, "--case", write_case(tmp_path, case), "--json"])
     captured = capsys.readouterr()
     assert code == 2
     assert captured.out == ""
-    assert "risk_to_life" in captured.err and "true, false" in captured.err
+    assert "risk_to_others" in captured.err and "true, false" in captured.err
     assert len(captured.err.strip().splitlines()) == 1
+
+
+def test_a_version_1_case_exits_2_naming_the_new_and_the_removed_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = a_case()
+    del case["status_source"]
+    case["risk_to_life"] = False
+    assert main(["policy", "decide", SMALL, "--case", write_case(tmp_path, case)]) == 2
+    err = capsys.readouterr().err
+    assert "status_source" in err and "new in version 2" in err
+    assert "risk_to_life" in err and "removed in version 2" in err
+
+
+def test_a_case_that_cannot_happen_exits_2_saying_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = a_case() | {"status_concern": "doubt", "status_source": "none"}
+    assert main(["policy", "decide", SMALL, "--case", write_case(tmp_path, case)]) == 2
+    assert "cannot happen" in capsys.readouterr().err
 
 
 def test_missing_key_exits_2_naming_the_key(
@@ -149,7 +189,16 @@ def test_list_json_has_every_shipped_policy(capsys: pytest.CaptureFixture[str]) 
     assert [entry["id"] for entry in entries] == list(shipped_policy_ids())
     for entry in entries:
         assert "error" not in entry, entry
-        assert set(entry) == {"id", "version", "title", "rules"}
+        assert set(entry) == {"id", "version", "kind", "title", "rules"}
+        assert entry["kind"] == ("practice" if entry["id"] == "practice-2020" else "written")
+
+
+def test_list_marks_practice_as_found_as_never_a_force_policy(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["policy", "list"]) == 0
+    [line] = [line for line in capsys.readouterr().out.splitlines() if "practice-2020" in line]
+    assert "never a force's policy" in line
 
 
 def test_policy_without_subcommand_prints_usage_and_exits_2(
@@ -166,7 +215,7 @@ def test_policy_that_errors_at_evaluation_is_refused_by_decide(
     policy.write_text(
         '@id("overflowing-forbid")\n@source("s")\n@summary("Overflows.")\n'
         "forbid(principal, action, resource) when {\n"
-        "  9223372036854775807 + (if context.risk_to_life then 1 else 0) > 0\n};\n"
+        "  9223372036854775807 + (if context.risk_to_others then 1 else 0) > 0\n};\n"
     )
     code = main(["policy", "decide", str(policy), "--case", write_case(tmp_path, a_case())])
     captured = capsys.readouterr()

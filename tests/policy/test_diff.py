@@ -1,8 +1,9 @@
 """`haven.policy.diff` and `haven.policy.regions`: regions partition the changes exactly.
 
-Every check enumerates: each region is expanded to its point indices with numpy, and
-the regions must be disjoint, their union must be exactly the changed points, and at
-every point of a region the decisions and determining rules must be the stated ones.
+Every check enumerates: each region is expanded to its (feasible) point indices with
+numpy, and the regions must be disjoint, their union must be exactly the changed
+points, and at every point of a region the decisions and determining rules must be
+the stated ones. The same holds apart for the points only one side states.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from haven.policy import CompiledPolicy, compile_policy, load_policy_text
-from haven.policy.diff import PolicyDiff, changed_mask, diff
+from haven.policy.diff import DiffRegion, PolicyDiff, changed_mask, diff, not_stated_mask
 from haven.policy.promises import check_promise, parse_promise
 from haven.policy.regions import (
     FULL_BOX,
@@ -29,32 +30,49 @@ from haven.policy.regions import (
     partition_labels,
     when_to_box,
 )
-from haven.policy.space import ATTRIBUTES, SHAPE, SIZE
+from haven.policy.space import ATTRIBUTES, SHAPE, SIZE, feasible_count, feasible_mask
 from tests.policy.conftest import FIXTURE_POLICIES, SHIPPED, compiled_fixture, compiled_shipped
 
 
 def assert_exact(a: CompiledPolicy, b: CompiledPolicy, result: PolicyDiff) -> None:
-    """The regions of `result` partition the changed points of (a, b) exactly."""
-    allow_a = a.table.allow_mask()
-    allow_b = b.table.allow_mask()
+    """The regions of `result` partition the changed points of (a, b) exactly, and its
+    not-stated regions partition the points only one side states."""
     if result.compare == "outcome":
         outcome_a = [a.table.outcomes[k] for k in range(len(a.table.outcomes))]
         outcome_b = [b.table.outcomes[k] for k in range(len(b.table.outcomes))]
         pairs = a.table.outcome_ids.astype(np.int64) * len(outcome_b) + b.table.outcome_ids
         differs = np.array(
             [
-                outcome_a[i] != outcome_b[j]
+                outcome_a[i] != outcome_b[j] and outcome_a[i].stated and outcome_b[j].stated
                 for i in range(len(outcome_a))
                 for j in range(len(outcome_b))
             ]
         )
-        expected = differs[pairs]
+        expected = differs[pairs] & feasible_mask().reshape(-1)
     else:
         expected = changed_mask(a, b)
-    seen = np.zeros(SIZE, dtype=np.int64)
-    for region in result.regions:
+    assert_partition(a, b, result.regions, expected)
+    assert all(region.silent is None for region in result.regions)
+    assert_partition(a, b, result.not_stated_regions, not_stated_mask(a, b))
+    for region in result.not_stated_regions:
+        silent, stated = (a, b) if region.silent == "a" else (b, a)
         points = box_points(region.box)
-        assert len(points) == region.count == box_count(region.box)
+        assert not silent.table.stated_mask()[points].any()
+        assert stated.table.stated_mask()[points].all()
+    assert result.changed == int(np.count_nonzero(changed_mask(a, b)))
+    assert result.not_stated == int(np.count_nonzero(not_stated_mask(a, b)))
+    assert result.total == feasible_count() < SIZE
+
+
+def assert_partition(
+    a: CompiledPolicy, b: CompiledPolicy, regions: tuple[DiffRegion, ...], expected: np.ndarray
+) -> None:
+    allow_a = a.table.allow_mask()
+    allow_b = b.table.allow_mask()
+    seen = np.zeros(SIZE, dtype=np.int64)
+    for region in regions:
+        points = box_points(region.box)
+        assert len(points) == region.count == box_count(region.box) > 0
         seen[points] += 1
         assert np.all(allow_a[points] == (region.from_decision == "allow"))
         assert np.all(allow_b[points] == (region.to_decision == "allow"))
@@ -65,9 +83,7 @@ def assert_exact(a: CompiledPolicy, b: CompiledPolicy, result: PolicyDiff) -> No
         assert {a.table.outcomes[k].obligations for k in ids_a} == {region.obligations_from}
         assert {b.table.outcomes[k].obligations for k in ids_b} == {region.obligations_to}
     assert seen.max(initial=0) <= 1, "regions overlap"
-    assert np.array_equal(seen.astype(bool), expected), "regions are not exactly the changes"
-    assert result.changed == int(np.count_nonzero(changed_mask(a, b)))
-    assert result.total == SIZE
+    assert np.array_equal(seen.astype(bool), expected), "regions are not exactly the points"
 
 
 # --- shipped and fixture policies -------------------------------------------------------
@@ -78,6 +94,7 @@ def test_a_shipped_policy_diffed_with_itself_changes_nothing(policy_id: str) -> 
     compiled = compiled_shipped(policy_id)
     result = diff(compiled, compiled)
     assert (result.changed, result.outcome_changed, result.regions) == (0, 0, ())
+    assert (result.not_stated, result.not_stated_regions) == (0, ())
     assert result.to_json()["regions"] == []
 
 
@@ -107,7 +124,7 @@ def test_outcome_regions_partition_every_outcome_change(a: str, b: str) -> None:
 def test_regions_partition_changes_exactly_for_fixture_pairs(a: str, b: str) -> None:
     compiled_a, compiled_b = compiled_fixture(a), compiled_fixture(b)
     result = diff(compiled_a, compiled_b)
-    assert result.changed > 0
+    assert result.outcome_changed > 0 and result.not_stated > 0
     assert_exact(compiled_a, compiled_b, result)
     assert_exact(compiled_a, compiled_b, diff(compiled_a, compiled_b, outcomes=True))
 
@@ -265,9 +282,13 @@ def test_when_round_trips_and_leaves_out_unconstrained_attributes() -> None:
         ({"role": []}, "role: expected a non-empty list of values from victim, witness"),
         (
             {"role": ["victim", "bystander"]},
-            "victim, witness, suspect, victim_and_suspect, got 'bystander'",
+            "victim, witness, suspect, victim_and_suspect, family_member, got 'bystander'",
         ),
-        ({"risk_to_life": ["true"]}, "risk_to_life: expected values from true, false"),
+        (
+            {"regularisation_support": ["true"]},
+            "regularisation_support: expected values from true, false",
+        ),
+        ({"risk_to_life": [True]}, "unknown attribute 'risk_to_life'"),
         ({"role": "victim"}, "expected a non-empty list"),
         (["role"], "expected an object"),
     ],
@@ -286,3 +307,57 @@ def test_a_diff_region_reads_as_a_promise_region() -> None:
         assert promise.box == region.box
         assert check_promise(b, promise).holds
         assert check_promise(a, promise).failing == region.count
+
+
+def test_a_not_stated_region_is_a_promise_the_silent_side_does_not_state() -> None:
+    a, b = compiled_fixture("small"), compiled_fixture("opaque")
+    result = diff(a, b)
+    assert result.not_stated_regions
+    for region in result.not_stated_regions[:5]:
+        silent, stated = (a, b) if region.silent == "a" else (b, a)
+        decision = region.from_decision if region.silent == "b" else region.to_decision
+        data = {"id": "r", "text": {"en": "r"}, "when": region.when, "expect": decision}
+        promise = parse_promise(data)
+        assert check_promise(stated, promise).status == "holds"
+        assert check_promise(silent, promise).status in ("fails", "not_stated")
+
+
+def test_regions_of_a_policy_that_ignores_the_source_leave_the_source_out() -> None:
+    """Impossible (concern, source) pairs are don't-cares: no region is carved around them."""
+    text = (
+        '@id("share-on-doubt")\n@source("s")\n@summary("Share on doubt.")\n'
+        'permit(principal, action == Haven::Action::"disclose", resource)\n'
+        'when { ["doubt", "suspected"].contains(context.status_concern) };\n'
+    )
+    a = compile_policy(load_policy_text("// nothing\n", policy_id="empty"), use_cache=False)
+    b = compile_policy(load_policy_text(text, policy_id="share"), use_cache=False)
+    result = diff(a, b)
+    assert [region.when for region in result.not_stated_regions] == [
+        {"action": ["disclose"], "status_concern": ["doubt", "suspected"]}
+    ]
+    # Counted over what can happen: two concerns, each with five possible sources.
+    assert result.not_stated == SIZE // 5 * 2 // 5 * 5 // 6
+    assert_exact(a, b, result)
+
+
+def test_a_region_that_only_holds_impossible_points_counts_nothing() -> None:
+    box = when_to_box({"status_concern": ["doubt"], "status_source": ["none"]})
+    assert box_count(box) == 0
+    assert len(box_points(box)) == 0
+    whole = when_to_box({"status_concern": ["doubt"]})
+    assert box_count(whole) == SIZE // 5 // 6 * 5
+
+
+def test_a_partial_source_set_leaves_out_sources_no_concern_of_the_region_can_have() -> None:
+    from haven.policy.regions import tidy_box
+
+    box = when_to_box(
+        {"status_concern": ["doubt", "confirmed"], "status_source": ["none", "self", "suspect"]}
+    )
+    assert box_to_when(tidy_box(box)) == {
+        "status_concern": ["doubt", "confirmed"],
+        "status_source": ["self", "suspect"],
+    }
+    whole = when_to_box({"status_concern": ["doubt"]})
+    assert tidy_box(whole) == whole
+    assert box_count(tidy_box(box)) == box_count(box)

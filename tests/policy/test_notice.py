@@ -1,7 +1,8 @@
 """`haven.policy.notice`: deterministic, names every holding promise, and exact.
 
-Exact means: the conditions' regions partition the allowed points where a victim's or
-witness's data reaches Immigration Enforcement, and each names the rules that allow it.
+Exact means: the conditions' regions partition the allowed (feasible) points where a
+victim's, witness's or named relative's data reaches Immigration Enforcement, and each
+names the rules that allow it. A promise kept only by silence is never shown.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from haven.policy import CompiledPolicy, compile_policy, load_policy_text
 from haven.policy.notice import IE_ACTIONS, REPORTER_ROLES, notice, render_notice
 from haven.policy.promises import check
 from haven.policy.regions import box_points
-from haven.policy.space import ATTRIBUTE_BY_NAME, SHAPE, SIZE
+from haven.policy.space import ATTRIBUTE_BY_NAME, SHAPE, SIZE, feasible_mask
 from tests.policy.conftest import FIXTURE_POLICIES, SHIPPED, compiled_fixture, compiled_shipped
 from tests.policy.test_promises import TEST_PROMISES
 
@@ -43,7 +44,7 @@ def _exposure_mask(compiled: CompiledPolicy) -> np.ndarray:
             domain[a, ie, roles] = True
         else:
             domain[a][:, roles] = True
-    return domain.reshape(-1) & compiled.table.allow_mask()
+    return domain.reshape(-1) & compiled.table.allow_mask() & feasible_mask().reshape(-1)
 
 
 @pytest.mark.parametrize(("kind", "name"), ALL_POLICIES)
@@ -80,13 +81,31 @@ def test_notice_is_deterministic_and_mentions_each_holding_promise(kind: str, na
         assert " ".join(condition.text.split()) in flowing
 
 
-def test_a_policy_with_no_exposure_says_never() -> None:
+def test_a_policy_with_no_exposure_says_never_but_promises_nothing_it_does_not_state() -> None:
     compiled = compile_policy(load_policy_text(FIREWALL_TEXT, policy_id="fw"), use_cache=False)
     document = notice(compiled, TEST_PROMISES)
     assert document.conditions == ()
     text = render_notice(document)
     assert "Never." in text
-    assert "You will not be arrested on immigration grounds." in text
+    # Nobody is arrested under this policy, but only because it is silent: no promise.
+    assert "You will not be arrested on immigration grounds." not in text
+    assert "None of Haven's catalogue promises is stated in full" in text
+
+
+def test_a_promise_the_policy_states_is_shown() -> None:
+    text = (
+        FIREWALL_TEXT
+        + """
+@id("no-arrest")
+@source("test")
+@summary("No immigration arrests of victims or witnesses.")
+forbid(principal, action == Haven::Action::"immigration_arrest", resource)
+when { ["victim", "witness"].contains(context.role) };
+"""
+    )
+    compiled = compile_policy(load_policy_text(text, policy_id="fw"), use_cache=False)
+    rendered = render_notice(notice(compiled, TEST_PROMISES))
+    assert "You will not be arrested on immigration grounds." in rendered
 
 
 def test_a_condition_reads_as_plain_english() -> None:
@@ -101,9 +120,8 @@ when { context.recipient == "immigration_enforcement"
     compiled = compile_policy(load_policy_text(text, policy_id="share"), use_cache=False)
     [condition] = notice(compiled, []).conditions
     assert condition.text == (
-        "If police have evidence-based suspicion or confirmation that you lack immigration "
-        "status, police may pass your details to Immigration Enforcement (rule "
-        "share-suspected of share)."
+        "If police suspect, or have confirmed, that you lack immigration status, police may "
+        "pass your details to Immigration Enforcement (rule share-suspected of share)."
     )
     document = notice(compiled, []).to_json()
     assert document["conditions"][0]["when"] == {
@@ -112,3 +130,37 @@ when { context.recipient == "immigration_enforcement"
         "role": list(REPORTER_ROLES),
         "status_concern": ["suspected", "confirmed"],
     }
+
+
+def test_a_condition_about_a_relative_speaks_of_them_not_you() -> None:
+    text = """
+@id("share-relatives")
+@source("test")
+@summary("Share relatives who told police their status.")
+permit(principal, action == Haven::Action::"disclose", resource)
+when { context.recipient == "immigration_enforcement" && context.role == "family_member"
+       && context.status_source == "self" && context.consent == "given" };
+"""
+    compiled = compile_policy(load_policy_text(text, policy_id="share"), use_cache=False)
+    [condition] = notice(compiled, []).conditions
+    assert condition.text == (
+        "If it concerns a family member named in your report, they told police about their "
+        "immigration status themselves and they have given their consent, police may pass "
+        "their details to Immigration Enforcement (rule share-relatives of share)."
+    )
+
+
+def test_a_condition_that_leaves_out_an_impossible_source_names_the_real_ones() -> None:
+    text = """
+@id("act-on-abusers-word")
+@source("test")
+@summary("Act on what the suspect said.")
+permit(principal, action == Haven::Action::"enforcement", resource)
+when { context.status_source != "suspect" && context.role == "victim" };
+"""
+    compiled = compile_policy(load_policy_text(text, policy_id="p"), use_cache=False)
+    texts = [condition.text for condition in notice(compiled, []).conditions]
+    assert texts == [
+        "If you are a victim and the concern did not come from the person you reported, "
+        "Immigration Enforcement may take action against you (rule act-on-abusers-word of p)."
+    ]

@@ -46,3 +46,25 @@ def test_unknown_id_lists_the_shipped_ids() -> None:
 def test_missing_file_says_so(tmp_path: Path) -> None:
     with pytest.raises(UnknownPolicyError, match="no policy file"):
         load_policy(str(tmp_path / "draft.cedar"))
+
+
+def test_practice_as_found_is_shipped_but_never_offered_as_a_force_policy() -> None:
+    from haven.policy.registry import PRACTICE_BASELINE, offerable_policy_ids
+
+    assert PRACTICE_BASELINE in shipped_policy_ids()
+    assert load_policy(PRACTICE_BASELINE).describes_practice
+    assert PRACTICE_BASELINE not in offerable_policy_ids()
+    assert set(offerable_policy_ids()) == set(shipped_policy_ids()) - {PRACTICE_BASELINE}
+    for policy_id in offerable_policy_ids():
+        assert load_policy(policy_id).kind == "written"
+
+
+def test_the_kind_header_line_is_read_and_checked(tmp_path: Path) -> None:
+    from haven.policy import PolicyError, load_policy_text
+
+    rule = '@id("r")\n@source("s")\n@summary("S.")\npermit(principal, action, resource);\n'
+    practice = load_policy_text(f"// Title: T\n// Kind: practice as found\n\n{rule}", policy_id="p")
+    assert practice.kind == "practice" and practice.describes_practice
+    assert load_policy_text(f"// Title: T\n\n{rule}", policy_id="w").kind == "written"
+    with pytest.raises(PolicyError, match="'Kind: rumour' is not understood"):
+        load_policy_text(f"// Kind: rumour\n{rule}", policy_id="x")

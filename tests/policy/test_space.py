@@ -1,4 +1,4 @@
-"""The decision space of DESIGN.md §3 and its mixed-radix point index."""
+"""The decision space (docs/decision-space.md, version 2) and its mixed-radix point index."""
 
 from __future__ import annotations
 
@@ -10,25 +10,70 @@ from hypothesis import strategies as st
 from haven.policy import space
 
 
-def test_space_has_the_eleven_attributes_of_the_design_in_order() -> None:
+def test_space_has_the_eleven_attributes_of_version_2_in_order() -> None:
+    assert space.VERSION == 2
     assert space.ATTRIBUTE_NAMES == (
         "action",
         "recipient",
         "role",
         "offence",
         "status_concern",
+        "status_source",
         "purpose",
         "stage",
         "consent",
         "risk_to_others",
-        "risk_to_life",
         "regularisation_support",
     )
-    assert space.SHAPE == (5, 5, 4, 8, 5, 5, 4, 3, 2, 2, 2)
+    assert space.SHAPE == (5, 6, 5, 8, 5, 6, 5, 4, 3, 2, 2)
 
 
-def test_space_has_1_920_000_points() -> None:
-    assert space.SIZE == 1_920_000
+def test_version_2_adds_who_raised_the_concern_family_members_and_the_nrm() -> None:
+    values = {a.name: a.values for a in space.ATTRIBUTES}
+    assert values["status_source"] == (
+        "none",
+        "self",
+        "officer",
+        "suspect",
+        "third_party",
+        "records",
+    )
+    assert "family_member" in values["role"]
+    assert "nrm" in values["recipient"]
+    assert "risk_to_life" not in values
+    assert "risk_to_life" in space.REMOVED_ATTRIBUTES
+
+
+def test_space_has_8_640_000_points_of_which_4_896_000_can_happen() -> None:
+    assert space.SIZE == 8_640_000
+    assert space.feasible_count() == 4_896_000
+    assert int(np.count_nonzero(space.feasible_mask())) == space.feasible_count()
+
+
+@pytest.mark.parametrize(
+    ("concern", "source", "possible"),
+    [
+        ("none", "none", True),
+        ("unknown", "none", True),
+        ("doubt", "self", True),
+        ("confirmed", "records", True),
+        ("suspected", "suspect", True),
+        ("doubt", "none", False),
+        ("confirmed", "none", False),
+        ("none", "self", False),
+        ("unknown", "records", False),
+    ],
+)
+def test_a_concern_always_has_a_source_and_a_source_always_has_a_concern(
+    concern: str, source: str, possible: bool
+) -> None:
+    case = space.point_to_case(0) | {"status_concern": concern, "status_source": source}
+    assert (space.impossible_combination(case) is None) is possible
+    assert bool(space.feasible_mask().reshape(-1)[space.case_to_point(case)]) is possible
+
+
+def test_the_feasible_mask_is_read_only() -> None:
+    assert not space.feasible_mask().flags.writeable
 
 
 def test_first_attribute_is_most_significant_digit() -> None:
@@ -60,7 +105,7 @@ def test_vectorised_conversions_agree_with_scalar_ones(points: list[int]) -> Non
 
 @pytest.mark.parametrize("point", [-1, space.SIZE, 10**9])
 def test_point_outside_the_space_is_refused(point: int) -> None:
-    with pytest.raises(ValueError, match=r"\[0, 1920000\)"):
+    with pytest.raises(ValueError, match=r"\[0, 8640000\)"):
         space.point_to_case(point)
 
 
@@ -72,9 +117,9 @@ def test_point_must_be_an_int() -> None:
 
 
 def test_string_true_is_not_the_boolean_true() -> None:
-    attribute = space.ATTRIBUTE_BY_NAME["risk_to_life"]
+    attribute = space.ATTRIBUTE_BY_NAME["regularisation_support"]
     assert attribute.position(True) == 0
-    with pytest.raises(ValueError, match="risk_to_life"):
+    with pytest.raises(ValueError, match="regularisation_support"):
         attribute.position("true")
     with pytest.raises(ValueError):
         attribute.position(1)

@@ -19,11 +19,10 @@ How, without touching points one by one in Python:
    label of their own that nothing counts. Count the pairs (`np.bincount`); the
    counts give `changed`, `not_stated` and `outcome_changed` exactly.
 2. Map each reported pair to its group (from, to, rules_from, rules_to) and every
-   other pair to 0, giving a small label per point; fill impossible cells from a
-   feasible neighbour (`regions.fill_impossible`) and drop every attribute along
-   which that label is constant (it plays no part in any change).
-3. Cover each group's cells of the reduced array exactly with boxes
-   (`regions.cover`), and put the dropped attributes back as "all values".
+   other pair to 0, giving a small label per point.
+3. Cover each group's cells exactly with boxes (`regions.partition_labels`: impossible
+   cells are don't-cares, attributes along which the label is constant are dropped
+   and come back as "all values").
 
 "Changed" means the decision (allow/deny) changes where both sides state it.
 `outcome_changed` counts every stated point whose outcome (decision, rules or
@@ -39,16 +38,7 @@ from typing import Any
 import numpy as np
 
 from haven.policy.compiled import CompiledPolicy
-from haven.policy.regions import (
-    Box,
-    When,
-    box_count,
-    box_to_when,
-    cover,
-    drop_constant_axes,
-    expand_box,
-    fill_impossible,
-)
+from haven.policy.regions import Box, When, box_count, box_to_when, partition_labels
 from haven.policy.space import SHAPE, feasible_count, feasible_mask
 from haven.policy.table import CompiledTable, Decision, Outcome
 
@@ -203,13 +193,9 @@ def diff(
 
     found: list[DiffRegion] = []
     if group_of and regions:
-        labels = fill_impossible(lookup[pair].reshape(SHAPE), copy=False)
-        reduced, kept = drop_constant_axes(labels)
+        boxes = partition_labels(lookup[pair].reshape(SHAPE), skip=0)
         for (outcome_a, outcome_b), group in group_of.items():
-            for sub_box in cover(reduced == group):
-                box = expand_box(sub_box, kept)
-                if not box_count(box):
-                    continue
+            for box in boxes.get(group, []):
                 found.append(
                     DiffRegion(
                         box=box,

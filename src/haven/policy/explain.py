@@ -1,5 +1,7 @@
 """Plain-English explanations of a decision, for officers and for the people affected.
 
+`RECIPIENT_PHRASES` is the one wording of each recipient (the notice uses it too).
+
 An explanation names the decision, what was asked, the rules that determined it (by id,
 in their own `@summary` words) and the duties that come with it. The rules' sources
 travel with the decision's reasons.
@@ -16,6 +18,7 @@ from haven.policy.table import Outcome
 
 RECIPIENT_PHRASES: Mapping[str, str] = {
     "immigration_enforcement": "Immigration Enforcement",
+    "nrm": "the National Referral Mechanism (for victims of modern slavery)",
     "safeguarding_partner": "a safeguarding partner",
     "police": "another police body",
     "support_service": "a support service",

@@ -24,6 +24,7 @@ an attribute the policy does not read there is left out of the sentence.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ import numpy as np
 
 from haven.policy.compiled import CompiledPolicy
 from haven.policy.decide import Reason
+from haven.policy.explain import RECIPIENT_PHRASES
 from haven.policy.promises import Promise, check, holding_promises, load_promises
 from haven.policy.regions import (
     FULL_BOX,
@@ -43,7 +45,14 @@ from haven.policy.regions import (
     partition_labels,
     region_view,
 )
-from haven.policy.space import ATTRIBUTE_BY_NAME, ATTRIBUTES, SHAPE, feasible_mask
+from haven.policy.space import (
+    ATTRIBUTE_BY_NAME,
+    ATTRIBUTES,
+    PAIR_AXES,
+    SHAPE,
+    feasible_mask,
+    feasible_pairs,
+)
 
 REPORTER_ROLES: tuple[str, ...] = ("victim", "witness", "victim_and_suspect", "family_member")
 """The people a notice speaks to: reporters, and the relatives named in a report."""
@@ -286,14 +295,7 @@ _NOUNS: Mapping[str, Mapping[str, str]] = {
         "prosecution": "prosecution",
         "concluded": "concluded",
     },
-    "recipient": {
-        "immigration_enforcement": "Immigration Enforcement",
-        "nrm": "the National Referral Mechanism (for victims of modern slavery)",
-        "safeguarding_partner": "a safeguarding partner",
-        "police": "other police",
-        "support_service": "a support service",
-        "none": "no named recipient",
-    },
+    "recipient": RECIPIENT_PHRASES,
 }
 _TEMPLATES = {
     "offence": ("the crime is {}", "the crime is not {}"),
@@ -321,7 +323,11 @@ def describe_condition(name: str, values: Sequence[Any]) -> str:
     """One attribute's constraint as a clause ("you are a witness")."""
     chosen = frozenset(values)
     if name == "role":
-        return _ROLE.get(chosen) or "it concerns " + _or([_ROLE_NOUNS[v] for v in values])
+        if chosen in _ROLE:
+            return _ROLE[chosen]
+        reporters = [_ROLE_NOUNS[v] for v in values if v != "family_member"]
+        family = " (or it concerns a family member named in your report)"
+        return "you are " + _or(reporters) + (family if "family_member" in chosen else "")
     if name == "status_source":
         if len(values) * 2 > len(ATTRIBUTE_BY_NAME[name].values):
             rest = [v for v in ATTRIBUTE_BY_NAME[name].values if v not in chosen and v != "none"]
@@ -350,10 +356,11 @@ def describe_condition(name: str, values: Sequence[Any]) -> str:
 def describe(action: str, box: Box, rules: Sequence[Reason], policy: str) -> str:
     """One sentence: the conditions of a region, what may happen, and the rules."""
     when = box_to_when(box)
+    implied = _implied_pair_attribute(box)
     clauses = []
     for attribute in ATTRIBUTES:
         name = attribute.name
-        if name == "action" or name not in when:
+        if name == "action" or name not in when or name == implied:
             continue
         if name == "recipient" and action == "disclose" and when[name] == [IE_RECIPIENT]:
             continue  # the action phrase already says where the data goes
@@ -361,6 +368,12 @@ def describe(action: str, box: Box, rules: Sequence[Reason], policy: str) -> str
             continue
         clauses.append(describe_condition(name, when[name]))
     outcome = ACTION_PHRASES[action]
+    about_family = when.get("role") == ["family_member"]
+    if about_family:
+        # The region is about a relative, not the reader: "they", not "you" (the role
+        # clause itself, first, already says so).
+        clauses = clauses[:1] + [_about_them(clause) for clause in clauses[1:]]
+        outcome = _about_them(outcome)
     label = "rule" if len(rules) == 1 else "rules"
     cited = f"{label} {_and([rule.id for rule in rules])} of {policy}"
     if clauses:
@@ -368,6 +381,45 @@ def describe(action: str, box: Box, rules: Sequence[Reason], policy: str) -> str
     else:
         sentence = f"Whatever the circumstances, {outcome}"
     return f"{sentence} ({cited})."
+
+
+def _implied_pair_attribute(box: Box) -> str | None:
+    """The concern or source clause a region need not state, because the other implies it.
+
+    "The concern came from you" already says there is a concern; "no concern" already
+    says nobody raised one.
+    """
+    concern_axis, source_axis = PAIR_AXES
+    pairs = feasible_pairs()
+    concerns, sources = set(box[concern_axis]), set(box[source_axis])
+    with_sources = {c for c in range(pairs.shape[0]) if pairs[c, list(sources)].any()}
+    with_concerns = {s for s in range(pairs.shape[1]) if pairs[list(concerns), s].any()}
+    if len(sources) < pairs.shape[1] and concerns == with_sources:
+        return "status_concern"
+    if len(concerns) < pairs.shape[0] and sources == with_concerns:
+        return "status_source"
+    return None
+
+
+_KEEP_SECOND_PERSON = ("the person you reported", "your report")
+_THIRD_PERSON = (
+    (re.compile(r"\byourself\b"), "themselves"),
+    (re.compile(r"\byour\b"), "their"),
+    (re.compile(r"\b(arrest|against) you\b"), r"\1 them"),
+    (re.compile(r"\byou\b"), "they"),
+)
+
+
+def _about_them(text: str) -> str:
+    """A clause about the reader, rewritten about a relative ("you lack" -> "they lack")."""
+    kept = {f"\0{index}\0": phrase for index, phrase in enumerate(_KEEP_SECOND_PERSON)}
+    for marker, phrase in kept.items():
+        text = text.replace(phrase, marker)
+    for pattern, replacement in _THIRD_PERSON:
+        text = pattern.sub(replacement, text)
+    for marker, phrase in kept.items():
+        text = text.replace(marker, phrase)
+    return text
 
 
 # --- text ---------------------------------------------------------------------------

@@ -79,18 +79,47 @@ def box_count(box: Box) -> int:
     return pairs * others
 
 
-def fill_impossible(array: np.ndarray, domain: Box = FULL_BOX, *, copy: bool = True) -> np.ndarray:
-    """`array` (shape of `domain`) with each impossible cell given the value of a feasible
-    cell with the same concern (the first feasible source in `domain`).
+def tidy_box(box: Box) -> Box:
+    """`box` without values that only pair with impossible ones (same feasible points).
 
-    Cells whose concern has no feasible source in `domain` keep their value; the
-    regions over them count no points and are dropped. With `copy=False` the array
-    is filled in place (it must be writable).
+    A partly constrained `status_source` loses values no concern of the box can have
+    (and a partly constrained `status_concern` values no source of the box allows), so
+    a region reads "status_source=self|officer" rather than "none|self|officer" where
+    the concern is a real one. A whole axis stays whole: "any source" reads best.
     """
     concern_axis, source_axis = PAIR_AXES
+    pairs = feasible_pairs()[np.ix_(box[concern_axis], box[source_axis])]
+    tidy = list(box)
+    for axis, usable in ((concern_axis, pairs.any(axis=1)), (source_axis, pairs.any(axis=0))):
+        if len(box[axis]) < SHAPE[axis] and usable.any() and not usable.all():
+            tidy[axis] = tuple(p for p, keep in zip(box[axis], usable, strict=True) if keep)
+    return tuple(tidy)
+
+
+FILL_ALONG: tuple[str, str] = ("source", "concern")
+"""The two ways to fill impossible cells, in the order `partition_labels` tries them."""
+
+
+def fill_impossible(
+    array: np.ndarray, domain: Box = FULL_BOX, *, along: str = "source", copy: bool = True
+) -> np.ndarray:
+    """`array` (shape of `domain`) with each impossible cell given the value of a feasible
+    cell in the same row: the same concern (`along="source"`: the first feasible source
+    in `domain`) or the same source (`along="concern"`: the first feasible concern).
+
+    Filling along the source suits a policy that reads only the concern, along the
+    concern one that reads only the source; `partition_labels` tries both. Cells with
+    no feasible cell in their row keep their value; regions over them count no points
+    and are dropped. With `copy=False` the array is filled in place.
+    """
+    if along not in FILL_ALONG:
+        raise ValueError(f"along: expected one of {', '.join(FILL_ALONG)}, got {along!r}")
+    concern_axis, source_axis = PAIR_AXES
     pairs = feasible_pairs()[np.ix_(domain[concern_axis], domain[source_axis])]
+    row_axis, fill_axis = (concern_axis, source_axis) if along == "source" else PAIR_AXES[::-1]
+    rows = pairs if along == "source" else pairs.T
     result = array.copy() if copy else array
-    for row, feasible in enumerate(pairs):
+    for row, feasible in enumerate(rows):
         if feasible.all() or not feasible.any():
             continue
         first = int(np.argmax(feasible))
@@ -99,8 +128,8 @@ def fill_impossible(array: np.ndarray, domain: Box = FULL_BOX, *, copy: bool = T
             # assignments, far cheaper than a fancy index over all eleven axes.
             target: list[Any] = [slice(None)] * result.ndim
             source: list[Any] = [slice(None)] * result.ndim
-            target[concern_axis] = source[concern_axis] = row
-            target[source_axis], source[source_axis] = column, first
+            target[row_axis] = source[row_axis] = row
+            target[fill_axis], source[fill_axis] = column, first
             result[tuple(target)] = result[tuple(source)]
     return result
 
@@ -238,9 +267,7 @@ def partition(mask: np.ndarray) -> list[Box]:
     """
     if mask.shape != SHAPE:
         raise ValueError(f"mask: expected shape {SHAPE}, got {mask.shape}")
-    reduced, kept = drop_constant_axes(fill_impossible(np.asarray(mask, dtype=bool)))
-    boxes = [expand_box(sub, kept) for sub in cover(reduced)]
-    return sorted((box for box in boxes if box_count(box)), key=lambda box: (-box_count(box), box))
+    return partition_labels(np.asarray(mask, dtype=np.int8), skip=0).get(1, [])
 
 
 def cover(mask: np.ndarray) -> list[tuple[tuple[int, ...], ...]]:
@@ -374,11 +401,14 @@ def check_partition(boxes: Iterable[Box], mask: np.ndarray) -> None:
 def partition_labels(
     labels: np.ndarray, domain: Box = FULL_BOX, *, skip: int | None = None
 ) -> dict[int, list[Box]]:
-    """For each label in `labels` (except `skip`), disjoint boxes exactly covering it.
+    """For each label in `labels` (except `skip`), disjoint boxes exactly covering its
+    feasible cells.
 
     `labels` is an integer array over the sub-grid `domain` of the space (shape
     `tuple(len(p) for p in domain)`, as `array[np.ix_(*domain)]` gives); the boxes
-    come back in space positions. Labels in ascending order, boxes largest first.
+    come back in space positions. Impossible cells are don't-cares: both ways of
+    filling them (`fill_impossible`) are tried and the one giving fewer boxes wins
+    (ties: along the source). Labels in ascending order, boxes largest first.
 
     Raises:
         ValueError: `labels` does not have the shape of `domain`.
@@ -386,7 +416,21 @@ def partition_labels(
     expected = tuple(len(positions) for positions in domain)
     if labels.shape != expected:
         raise ValueError(f"labels: expected shape {expected}, got {labels.shape}")
-    reduced, kept = drop_constant_axes(fill_impossible(labels, domain))
+    best: dict[int, list[Box]] | None = None
+    for along in FILL_ALONG:
+        found = _label_boxes(fill_impossible(labels, domain, along=along), domain, skip)
+        if best is None or _box_total(found) < _box_total(best):
+            best = found
+    assert best is not None  # noqa: S101 - FILL_ALONG is not empty
+    return best
+
+
+def _box_total(found: dict[int, list[Box]]) -> int:
+    return sum(len(boxes) for boxes in found.values())
+
+
+def _label_boxes(labels: np.ndarray, domain: Box, skip: int | None) -> dict[int, list[Box]]:
+    reduced, kept = drop_constant_axes(labels)
     result: dict[int, list[Box]] = {}
     for label in np.unique(reduced).tolist():
         if label == skip:
@@ -397,7 +441,7 @@ def partition_labels(
             for axis, indices in zip(kept, sub_box, strict=True):
                 box[axis] = tuple(domain[axis][i] for i in indices)
             if box_count(tuple(box)):
-                boxes.append(tuple(box))
+                boxes.append(tidy_box(tuple(box)))
         if boxes:
             result[int(label)] = sorted(boxes, key=lambda b: (-box_count(b), b))
     return result

@@ -59,6 +59,7 @@ class PersonRole(models.TextChoices):
     WITNESS = "witness", _("Witness")
     SUSPECT = "suspect", _("Suspect")
     VICTIM_AND_SUSPECT = "victim_and_suspect", _("Victim and suspect")
+    FAMILY_MEMBER = "family_member", _("Family member")
 
 
 class Report(models.Model):
