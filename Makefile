@@ -9,7 +9,7 @@ PYTEST := $(VENV)/bin/pytest
 RUFF := $(VENV)/bin/ruff
 MYPY := $(VENV)/bin/mypy
 # The pure libraries mypy checks. haven.policy joins them once its type errors are fixed.
-TYPED := src/haven/ledger src/haven/privacy
+TYPED := src/haven/ledger src/haven/privacy src/haven/policy
 # The PostgreSQL suite's database; pytest-django creates and drops test_haven beside it.
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/haven
 

@@ -141,5 +141,5 @@ def _write_atomically(directory: Path, target: Path, write: Callable[[IO[bytes]]
 def _checksum(ids: np.ndarray) -> str:
     digest = hashlib.sha256()
     digest.update(str(ids.dtype).encode("ascii") + b"\0" + str(ids.shape).encode("ascii"))
-    digest.update(memoryview(np.ascontiguousarray(ids)).cast("B"))
+    digest.update(np.ascontiguousarray(ids).tobytes())
     return digest.hexdigest()

@@ -37,7 +37,15 @@ from haven.policy.dependence import Partition, partition_rule
 from haven.policy.errors import PolicyError, PolicyEvaluationError
 from haven.policy.model import Policy, Rule
 from haven.policy.schema import schema
-from haven.policy.table import DENY, CompiledTable, Outcome, TableError, canonical_table
+from haven.policy.table import (
+    ALLOW,
+    DENY,
+    CompiledTable,
+    Decision,
+    Outcome,
+    TableError,
+    canonical_table,
+)
 
 ENGINE_VERSION = "1"
 """Bump when compilation changes meaning: it is part of the compile-cache key."""
@@ -118,7 +126,7 @@ def outcome_for(rules: Sequence[Rule], words: Sequence[int]) -> Outcome:
     ]
     if not determining:
         return Outcome(decision=DENY, rule_ids=(), obligations=())
-    decision = "deny" if determining[0].effect == "forbid" else "allow"
+    decision: Decision = DENY if determining[0].effect == "forbid" else ALLOW
     obligations: list[str] = []
     for rule in determining:
         obligations.extend(o for o in rule.obligations if o not in obligations)

@@ -86,7 +86,7 @@ class Decider:
         self._table = table
         # A memoryview index returns a Python int directly, three times faster than
         # a numpy scalar; the array may be memory-mapped and stays shared.
-        self._ids = memoryview(table.outcome_ids)
+        self._ids = memoryview(table.outcome_ids)  # type: ignore[arg-type]
         self._answers: dict[tuple[int, Any, Any], _Answer] = {}
 
     def decide(self, case: Any) -> PolicyDecision:

@@ -139,7 +139,7 @@ def _analyse(operator: str, argument: Any, uses: _Uses) -> bool:
         left, right = argument.get("left"), argument.get("right")
         for attribute_side, literal_side in ((left, right), (right, left)):
             name = _context_attribute(attribute_side)
-            if name is not None and _is_literal(literal_side):
+            if name is not None and isinstance(literal_side, dict) and _is_literal(literal_side):
                 uses.literal(name, [literal_side["Value"]])
                 return True
         return False

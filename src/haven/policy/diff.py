@@ -160,8 +160,9 @@ def diff(
     table_a, table_b = _table(a), _table(b)
     count_a, count_b = len(table_a.outcomes), len(table_b.outcomes)
     impossible_label = count_a * count_b
-    pair_dtype = np.uint16 if impossible_label < 1 << 16 else np.uint32
-    pair = table_a.outcome_ids.astype(pair_dtype) * pair_dtype(count_b)
+    pair_dtype = np.dtype(np.uint16 if impossible_label < 1 << 16 else np.uint32)
+    pair = table_a.outcome_ids.astype(pair_dtype)
+    pair *= count_b
     pair += table_b.outcome_ids
     np.putmask(pair, ~feasible_mask().reshape(-1), impossible_label)
     pair_counts = np.bincount(pair, minlength=impossible_label + 1)

@@ -322,19 +322,22 @@ def _and(items: Sequence[str]) -> str:
 def describe_condition(name: str, values: Sequence[Any]) -> str:
     """One attribute's constraint as a clause ("you are a witness")."""
     chosen = frozenset(values)
+    words = [str(value) for value in values]
     if name == "role":
         if chosen in _ROLE:
             return _ROLE[chosen]
-        reporters = [_ROLE_NOUNS[v] for v in values if v != "family_member"]
+        reporters = [_ROLE_NOUNS[v] for v in words if v != "family_member"]
         family = " (or it concerns a family member named in your report)"
         return "you are " + _or(reporters) + (family if "family_member" in chosen else "")
     if name == "status_source":
         if len(values) * 2 > len(ATTRIBUTE_BY_NAME[name].values):
-            rest = [v for v in ATTRIBUTE_BY_NAME[name].values if v not in chosen and v != "none"]
+            rest = [
+                str(v) for v in ATTRIBUTE_BY_NAME[name].values if v not in chosen and v != "none"
+            ]
             return "the concern did not come " + _or([_SOURCE_FROM[v] for v in rest])
-        return _or([_SOURCE_VALUES[v] for v in values])
+        return _or([_SOURCE_VALUES[v] for v in words])
     if name == "status_concern":
-        return _STATUS.get(chosen) or _or([_STATUS_VALUES[v] for v in values])
+        return _STATUS.get(chosen) or _or([_STATUS_VALUES[v] for v in words])
     if name == "consent" and chosen in _CONSENT:
         return _CONSENT[chosen]
     if name == "stage" and chosen in _STAGE:
@@ -348,8 +351,8 @@ def describe_condition(name: str, values: Sequence[Any]) -> str:
     # Name the smaller side: "any purpose other than immigration control" reads
     # better than four purposes in a row.
     if len(values) * 2 > len(everything):
-        rest = [nouns.get(str(v), str(v)) for v in everything if v not in chosen]
-        return negative.format(_or(rest))
+        others = [nouns.get(str(v), str(v)) for v in everything if v not in chosen]
+        return negative.format(_or(others))
     return positive.format(_or([nouns.get(str(v), str(v)) for v in values]))
 
 

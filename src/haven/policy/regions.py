@@ -91,8 +91,9 @@ def tidy_box(box: Box) -> Box:
     pairs = feasible_pairs()[np.ix_(box[concern_axis], box[source_axis])]
     tidy = list(box)
     for axis, usable in ((concern_axis, pairs.any(axis=1)), (source_axis, pairs.any(axis=0))):
-        if len(box[axis]) < SHAPE[axis] and usable.any() and not usable.all():
-            tidy[axis] = tuple(p for p, keep in zip(box[axis], usable, strict=True) if keep)
+        keep = [bool(flag) for flag in np.asarray(usable).reshape(-1)]
+        if len(box[axis]) < SHAPE[axis] and any(keep) and not all(keep):
+            tidy[axis] = tuple(p for p, kept in zip(box[axis], keep, strict=True) if kept)
     return tuple(tidy)
 
 

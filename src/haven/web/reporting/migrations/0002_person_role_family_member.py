@@ -4,23 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reporting', '0001_initial'),
+        ("reporting", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='reportperson',
-            name='person_role_known',
+            model_name="reportperson",
+            name="person_role_known",
         ),
         migrations.AlterField(
-            model_name='reportperson',
-            name='role',
-            field=models.CharField(choices=[('victim', 'Victim'), ('witness', 'Witness'), ('suspect', 'Suspect'), ('victim_and_suspect', 'Victim and suspect'), ('family_member', 'Family member')], max_length=20),
+            model_name="reportperson",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("victim", "Victim"),
+                    ("witness", "Witness"),
+                    ("suspect", "Suspect"),
+                    ("victim_and_suspect", "Victim and suspect"),
+                    ("family_member", "Family member"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportperson',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['victim', 'witness', 'suspect', 'victim_and_suspect', 'family_member'])), name='person_role_known'),
+            model_name="reportperson",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "role__in",
+                        ["victim", "witness", "suspect", "victim_and_suspect", "family_member"],
+                    )
+                ),
+                name="person_role_known",
+            ),
         ),
     ]
