@@ -59,6 +59,7 @@ def test_second_compilation_is_served_from_the_cache_memory_mapped(
 ) -> None:
     first = compile_policy(load_policy_file(policy_file))
     assert len(id_files(data_dir)) == 1
+    assert isinstance(first.table.outcome_ids, np.memmap)  # even the compiling process shares
     forbid_compilation(monkeypatch)
     second = compile_policy(load_policy_file(policy_file))
     assert np.array_equal(first.table.outcome_ids, second.table.outcome_ids)
@@ -114,7 +115,8 @@ def test_corrupt_cache_file_is_recompiled_and_replaced(
 def test_cache_file_whose_table_was_altered_is_not_trusted(
     policy_file: Path, data_dir: Path
 ) -> None:
-    reference = compile_policy(load_policy_file(policy_file))
+    reference = compile_policy(load_policy_file(policy_file), use_cache=False)
+    compile_policy(load_policy_file(policy_file))
     [cached] = id_files(data_dir)
     flipped = np.load(cached).copy()
     flipped[:1000] = 1 - flipped[:1000].clip(0, 1)  # flip some decisions
@@ -130,3 +132,19 @@ def test_unwritable_cache_directory_does_not_fail_compilation(
     blocker.write_text("")
     result = compile_policy(load_policy_file(policy_file), cache_dir=blocker / "cache")
     assert result.table.outcome_ids.shape == (space.SIZE,)
+
+
+def test_replacing_the_cache_file_leaves_a_loaded_table_untouched(
+    policy_file: Path, data_dir: Path
+) -> None:
+    """Haven writes by rename: a process that mapped the old file keeps reading it."""
+    from haven.policy.cache import write_table
+
+    loaded = compile_policy(load_policy_file(policy_file))
+    before = np.array(loaded.table.outcome_ids)
+    [ids_file] = id_files(data_dir)
+    other = compile_policy(load_policy_file(FIXTURES / "opaque.cedar"), use_cache=False)
+    assert not np.array_equal(other.table.outcome_ids, before)
+    write_table(ids_file.parent, ids_file.stem, other.table)  # same key, new contents
+    assert np.array_equal(np.load(ids_file), other.table.outcome_ids)
+    assert np.array_equal(loaded.table.outcome_ids, before)

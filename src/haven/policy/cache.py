@@ -16,7 +16,9 @@ the `.npy` goes first, so a reader never pairs new outcomes with old ids without
 checksum noticing. A table that cannot be read, fails its checksum or does not have
 the table layout is ignored (and later overwritten): the policy is recompiled, never
 trusted. The checksum detects corruption, not an attacker who can write to the data
-directory.
+directory (docs/THREAT-MODEL.md): a memory-mapped file changed in place under a
+running process would change that process's table. Haven never writes in place; a
+rename leaves every existing mapping on the old, unchanged file.
 """
 
 from __future__ import annotations

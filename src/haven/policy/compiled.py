@@ -58,8 +58,10 @@ def compile_policy(
     """Compile `policy` over the whole space, reading and filling the disk cache.
 
     A cached table is used only if it reads back intact and names only rules the
-    policy has; otherwise the policy is recompiled and the file replaced. Failing to
-    write the cache (read-only data directory) does not fail the compilation.
+    policy has; otherwise the policy is recompiled and the file replaced. Either way
+    the table returned is the read-only memory map of the cache file, which every
+    process that loads the policy shares. Failing to write the cache (read-only data
+    directory) does not fail the compilation: the table then stays in this process.
 
     Raises:
         PolicyEvaluationError: some rule errors at some point of the space.
@@ -77,8 +79,10 @@ def compile_policy(
     try:
         write_table(directory, key, table)
     except OSError:
-        pass  # the cache is an optimisation; the compiled table is already correct
-    return CompiledPolicy(policy=policy, table=table)
+        return CompiledPolicy(policy=policy, table=table)  # the cache is an optimisation
+    # Serve the mapped copy, so this process shares the table with every other one.
+    mapped = read_table(directory, key)
+    return CompiledPolicy(policy=policy, table=mapped if mapped is not None else table)
 
 
 def _names_only_known_rules(table: CompiledTable, policy: Policy) -> bool:
