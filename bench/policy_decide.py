@@ -99,7 +99,7 @@ def rego_decide_all(bundle: regopy.Bundle, cases: list[dict[str, Any]]) -> list[
     for case in cases:
         rego.set_input(case)
         output = rego.query_bundle(bundle)
-        # Checking ok() before reading is what a real caller must do (LIBRARY-NOTES).
+        # Checking ok() before reading is what a real caller must do (regopy's documentation).
         if not output.ok():
             raise SystemExit("regopy query failed")
         outputs.append(output)

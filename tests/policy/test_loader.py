@@ -1,4 +1,4 @@
-"""The loader refuses what DESIGN.md §3 says must be refused, and keys rules by `@id`."""
+"""The loader refuses what docs/decision-space.md says must be refused, and keys rules by `@id`."""
 
 from __future__ import annotations
 

@@ -123,3 +123,33 @@ def test_string_true_is_not_the_boolean_true() -> None:
         attribute.position("true")
     with pytest.raises(ValueError):
         attribute.position(1)
+
+
+def test_every_attribute_is_read_by_some_shipped_rule() -> None:
+    """An attribute no shipped rule turns on does not belong in the space (v2 dropped one)."""
+    from haven.policy import load_policy, shipped_policy_ids
+    from haven.policy.dependence import partition_rule
+
+    read: set[str] = set()
+    for policy_id in shipped_policy_ids():
+        for rule in load_policy(policy_id).rules:
+            counts = partition_rule(rule.est).class_counts
+            pairs = zip(space.ATTRIBUTE_NAMES, counts, strict=True)
+            read |= {name for name, count in pairs if count > 1}
+    assert read == set(space.ATTRIBUTE_NAMES)
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value"),
+    [("role", "family_member"), ("recipient", "nrm"), ("status_source", "suspect")],
+)
+def test_the_values_version_2_added_are_named_by_some_shipped_rule(
+    attribute: str, value: str
+) -> None:
+    from haven.policy import load_policy, shipped_policy_ids
+
+    assert any(
+        f'"{value}"' in (rule.text or "") and attribute in (rule.text or "")
+        for policy_id in shipped_policy_ids()
+        for rule in load_policy(policy_id).rules
+    )

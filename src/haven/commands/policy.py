@@ -1,4 +1,4 @@
-"""`haven policy …`: list, show, decide, diff, check, notice, report (DESIGN.md §6).
+"""`haven policy …`: list, show, decide, diff, check, notice, report (docs/contracts.md).
 
 Each sub-command is one `_register_<name>` function (parser) and one `run_<name>`
 function (behaviour). Library errors (`PolicyError`, `InvalidCaseError`) become
@@ -192,7 +192,7 @@ def _register_decide(subcommands: argparse._SubParsersAction) -> None:
         "--case",
         required=True,
         metavar="FILE",
-        help="a JSON file holding one case (DESIGN.md §3), or - for standard input",
+        help="a JSON file holding one case (docs/decision-space.md), or - for standard input",
     )
     parser.add_argument("--json", action="store_true", help="print JSON on stdout")
     parser.set_defaults(run=run_decide)

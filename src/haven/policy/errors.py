@@ -36,7 +36,7 @@ class DuplicateRuleIdError(PolicyError):
 
 
 class UnknownObligationError(PolicyError):
-    """An `@obligation` names something outside the DESIGN.md §3 vocabulary."""
+    """An `@obligation` names something outside the obligation vocabulary (`haven.policy.obligations`)."""
 
 
 class UnsupportedPolicyError(PolicyError):

@@ -1,11 +1,11 @@
-"""Loading a Cedar policy (DESIGN.md §3): parse, check annotations, validate, key by `@id`.
+"""Loading a Cedar policy (docs/decision-space.md): parse, check annotations, validate, key by `@id`.
 
 A policy is accepted only if:
 
 - the text parses (a syntax error names the line and rule where it fails);
 - every rule carries non-empty `@id`, `@source` and `@summary` annotations;
 - no two rules share an `@id`;
-- every `@obligation` (comma-separated) is in the DESIGN.md §3 vocabulary;
+- every `@obligation` (comma-separated) is in the vocabulary of `haven.policy.obligations`;
 - it has no templates;
 - it validates against Haven's Cedar schema (`cedarpy.validate_policies`).
 

@@ -1,4 +1,4 @@
-"""The notice "what can happen to your information" for one policy (DESIGN.md §5, §6).
+"""The notice "what can happen to your information" for one policy (docs/policies.md).
 
 Two parts, both derived from the compiled table, never written by hand:
 

@@ -1,7 +1,7 @@
-"""The obligation vocabulary of DESIGN.md §3, with the plain-English duty each names.
+"""The obligation vocabulary (docs/decision-space.md), with the plain-English duty each names.
 
 `@obligation` annotations may only use these names; the loader refuses any other.
-Extend the vocabulary here (and in DESIGN.md) rather than inventing names in a policy.
+Extend the vocabulary here (and in docs/decision-space.md) rather than inventing names in a policy.
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ NOT_STATED: Status = "not_stated"
 
 
 class PromiseError(ValueError):
-    """A promise file or object is not a valid DESIGN.md §5 promise, or is unknown."""
+    """A promise file or object is not a valid promise (docs/decision-space.md), or is unknown."""
 
 
 @dataclass(frozen=True)

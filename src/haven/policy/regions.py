@@ -1,10 +1,10 @@
 """Regions of the decision space: products of value sets, and exact box covers of masks.
 
 A *region* (a "box") picks a set of values for every attribute of the decision space
-(DESIGN.md §3) and contains every combination of them: the Cartesian product. It is
+(docs/decision-space.md) and contains every combination of them: the Cartesian product. It is
 how diffs, promises and the notice talk about many points at once.
 
-JSON convention (the same one DESIGN.md §5 uses for a promise's `when`): a region is
+JSON convention (the same one a promise's `when` uses): a region is
 `{attribute: [values]}` and an attribute left out covers all its values. `box_to_when`
 therefore omits every attribute whose set is all of its values, lists values in the
 order `haven.policy.space` declares them, and spells booleans as JSON booleans.

@@ -1,4 +1,4 @@
-"""Shipped policies (DESIGN.md §4) and resolving a POLICY argument (DESIGN.md §6).
+"""Shipped policies (docs/policies.md) and resolving a POLICY argument (docs/contracts.md).
 
 A shipped policy is a `*.cedar` file in `haven/policies/`; its id is the file stem.
 POLICY is a shipped id or a path to a `.cedar` file. A policy loaded from a path keeps
@@ -44,7 +44,7 @@ def policies_dir() -> Path:
 
 
 def shipped_policy_ids() -> tuple[str, ...]:
-    """Ids of the shipped policies present, in DESIGN.md §4 order."""
+    """Ids of the shipped policies present, in chronological order (`SHIPPED_ORDER`)."""
     present = {path.stem for path in policies_dir().glob(f"*{POLICY_SUFFIX}")}
     known = [policy_id for policy_id in SHIPPED_ORDER if policy_id in present]
     return tuple(known + sorted(present - set(SHIPPED_ORDER)))
