@@ -49,11 +49,11 @@ def test_property_canonical_json_is_stable_under_reparsing(value: object) -> Non
     assert canonical_json(json.loads(once)) == once
 
 
-def test_the_allowed_event_kinds_are_the_documented_seven() -> None:
-    assert EVENT_KINDS == {
+def test_the_allowed_event_kinds_include_the_seven_of_format_1() -> None:
+    assert {
         "decision", "sealed_access", "disclosure", "policy_change",
         "report_received", "statistics_release", "key_rotation",
-    }  # fmt: skip
+    } <= EVENT_KINDS  # fmt: skip
 
 
 def test_an_event_leaf_is_the_canonical_envelope() -> None:

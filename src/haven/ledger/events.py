@@ -5,22 +5,11 @@ without ``\\u`` escapes. The envelope is::
 
     {"v": 1, "kind": "<kind>", "at": "2026-11-23T16:00:00.000Z", "payload": {...}}
 
-Allowed kinds (:data:`EVENT_KINDS`):
-
-``decision``
-    a policy decision on a status check, disclosure, arrest or enforcement request.
-``sealed_access``
-    someone opened a report's sealed compartment.
-``disclosure``
-    personal data was released to a recipient.
-``policy_change``
-    a force's policy version was drafted, signed off or activated.
-``report_received``
-    a report arrived (who and what only as pseudonyms).
-``statistics_release``
-    differentially private statistics were published (privacy budget spent).
-``key_rotation``
-    a ledger, pseudonym or sealing key was rotated (key ids only).
+This is leaf format 1, which wrote the whole event in public; nothing writes it any
+more, and `parse_event` keeps old logs verifiable. Format 2
+(`haven.ledger.commitments`) publishes events about people only as salted
+commitments. The kinds of event, with their fields, are declared in
+`haven.ledger.kinds` (:data:`EVENT_KINDS`).
 
 A leaf never holds a name, contact detail, free text or immigration information:
 people and reports appear only as :func:`pseudonym` values, and
@@ -42,21 +31,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from haven.ledger.errors import InvalidEventError, PersonalDataError
+from haven.ledger.kinds import KINDS
 
 EVENT_SCHEMA_VERSION = 1
 """The envelope's ``v``."""
 
-EVENT_KINDS: frozenset[str] = frozenset(
-    {
-        "decision",
-        "sealed_access",
-        "disclosure",
-        "policy_change",
-        "report_received",
-        "statistics_release",
-        "key_rotation",
-    }
-)
+EVENT_KINDS: frozenset[str] = KINDS
+"""Every kind of event, declared once with its fields in `haven.ledger.kinds`."""
 
 PSEUDONYM_HEX_CHARS = 32
 """Hex characters of HMAC-SHA256 kept in a pseudonym: 128 bits, collision-safe."""

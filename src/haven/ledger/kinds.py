@@ -1,0 +1,247 @@
+"""The kinds of ledger event, one typed builder each: the single declaration of the kinds.
+
+Every event Haven records is built from one of these classes, never from an ad-hoc
+dict, so each kind's fields are written down once. People, reports and staff appear
+only as keyed pseudonyms (`haven.ledger.events.pseudonym`), forces by code, and
+everything else as codes from a fixed list: an event never holds a name, contact
+detail, free text or immigration information (`events.check_payload` enforces it).
+
+`PUBLIC` kinds are about the system and stay readable in the public log; every other
+kind is about people and is published only as a salted commitment
+(`haven.ledger.commitments`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class LedgerEvent:
+    """Base of every event: `KIND` names it, the dataclass fields are its payload."""
+
+    KIND: ClassVar[str] = ""
+    PUBLIC: ClassVar[bool] = False
+    SUBJECT: ClassVar[str | None] = "report"
+    """The field naming whose record this event belongs to (for audits and receipts)."""
+
+    def payload(self) -> dict[str, Any]:
+        return {field.name: _plain(getattr(self, field.name)) for field in fields(self)}
+
+    @property
+    def subject(self) -> str | None:
+        """The pseudonym this event is about (a report), or None for system events."""
+        return None if self.SUBJECT is None else str(getattr(self, self.SUBJECT))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+# --- reports --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportReceived(LedgerEvent):
+    """A report arrived."""
+
+    KIND: ClassVar[str] = "report_received"
+    report: str
+    force: str
+    offence: str
+    channel: str
+    people: tuple[dict[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ReportRead(LedgerEvent):
+    """Someone opened a report's content (an officer, supervisor, DPO or advocate)."""
+
+    KIND: ClassVar[str] = "report_read"
+    report: str
+    reader: str
+    reader_role: str
+
+
+@dataclass(frozen=True)
+class ReportStageChanged(LedgerEvent):
+    KIND: ClassVar[str] = "report_stage_changed"
+    report: str
+    stage_from: str
+    stage_to: str
+    by: str
+
+
+@dataclass(frozen=True)
+class ReportPeopleChanged(LedgerEvent):
+    """A person was added to, changed in or removed from a report."""
+
+    KIND: ClassVar[str] = "report_people_changed"
+    report: str
+    person: str
+    change: str
+    role: str
+    by: str
+
+
+@dataclass(frozen=True)
+class RecordsDestroyed(LedgerEvent):
+    """A report's records were destroyed under the retention schedule (crypto-shredded)."""
+
+    KIND: ClassVar[str] = "records_destroyed"
+    report: str
+    shred_date: str
+
+
+# --- the firewall (built by the gateway) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decision(LedgerEvent):
+    """A policy decision on a check, disclosure, arrest or enforcement request."""
+
+    KIND: ClassVar[str] = "decision"
+    report: str
+    person: str
+    request: str
+    policy: str
+    version: str
+    decision: str
+    rules: tuple[str, ...]
+    obligations: tuple[str, ...]
+    by: str
+
+
+@dataclass(frozen=True)
+class Disclosure(LedgerEvent):
+    """Personal data was released to a recipient."""
+
+    KIND: ClassVar[str] = "disclosure"
+    report: str
+    person: str
+    request: str
+    recipient: str
+    by: str
+
+
+@dataclass(frozen=True)
+class SealedAccess(LedgerEvent):
+    """Someone opened a report's sealed compartment, inside a decided request."""
+
+    KIND: ClassVar[str] = "sealed_access"
+    report: str
+    person: str
+    request: str
+    by: str
+
+
+# --- staff and accounts ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MembershipGranted(LedgerEvent):
+    KIND: ClassVar[str] = "membership_granted"
+    SUBJECT: ClassVar[str | None] = None
+    member: str
+    force: str
+    role: str
+    by: str
+
+
+@dataclass(frozen=True)
+class MembershipRevoked(LedgerEvent):
+    KIND: ClassVar[str] = "membership_revoked"
+    SUBJECT: ClassVar[str | None] = None
+    member: str
+    force: str
+    role: str
+    by: str
+
+
+@dataclass(frozen=True)
+class SignedIn(LedgerEvent):
+    """A staff member signed in (each failed attempt is not recorded: anyone could)."""
+
+    KIND: ClassVar[str] = "signed_in"
+    SUBJECT: ClassVar[str | None] = None
+    user: str
+
+
+@dataclass(frozen=True)
+class SignInLockedOut(LedgerEvent):
+    """Sign-in for an account was throttled after repeated failures (no address kept)."""
+
+    KIND: ClassVar[str] = "sign_in_locked_out"
+    SUBJECT: ClassVar[str | None] = None
+    user: str
+
+
+# --- the system (public) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyRotation(LedgerEvent):
+    """A ledger, pseudonym or encryption key was rotated (key ids only)."""
+
+    KIND: ClassVar[str] = "key_rotation"
+    PUBLIC: ClassVar[bool] = True
+    SUBJECT: ClassVar[str | None] = None
+    key: str
+    old_key_id: str
+    new_key_id: str
+    new_vkey: str = ""
+
+
+@dataclass(frozen=True)
+class PolicyChange(LedgerEvent):
+    """A force's policy version was drafted, signed off, activated or rolled back."""
+
+    KIND: ClassVar[str] = "policy_change"
+    PUBLIC: ClassVar[bool] = True
+    SUBJECT: ClassVar[str | None] = None
+    force: str
+    step: str
+    policy: str
+    version: str
+    by: str
+
+
+@dataclass(frozen=True)
+class StatisticsRelease(LedgerEvent):
+    """Differentially private statistics were published (privacy budget spent)."""
+
+    KIND: ClassVar[str] = "statistics_release"
+    PUBLIC: ClassVar[bool] = True
+    SUBJECT: ClassVar[str | None] = None
+    force: str
+    quarter: str
+    mechanism: str
+    scale: str
+    epsilon: str
+    key_set: str
+
+
+EVENT_TYPES: tuple[type[LedgerEvent], ...] = (
+    ReportReceived,
+    ReportRead,
+    ReportStageChanged,
+    ReportPeopleChanged,
+    RecordsDestroyed,
+    Decision,
+    Disclosure,
+    SealedAccess,
+    MembershipGranted,
+    MembershipRevoked,
+    SignedIn,
+    SignInLockedOut,
+    KeyRotation,
+    PolicyChange,
+    StatisticsRelease,
+)
+KINDS: frozenset[str] = frozenset(event.KIND for event in EVENT_TYPES)
+PUBLIC_KINDS: frozenset[str] = frozenset(event.KIND for event in EVENT_TYPES if event.PUBLIC)
