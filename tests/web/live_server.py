@@ -33,6 +33,25 @@ def haven_environment(data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def production_environment(data_dir: Path, **extra: str) -> dict[str, str]:
+    """Everything production settings insist on, with fresh keys; `extra` overrides."""
+    import secrets
+
+    from haven.ledger.note import generate_signer
+
+    return haven_environment(
+        data_dir,
+        **{
+            "DJANGO_SETTINGS_MODULE": "haven.web.settings.production",
+            "HAVEN_SECRET_KEY": secrets.token_urlsafe(50),
+            "HAVEN_LEDGER_SIGNING_KEY": generate_signer("haven.test/ledger").to_skey(),
+            "HAVEN_PSEUDONYM_KEY": secrets.token_hex(32),
+            "HAVEN_KEY_DIR": str(data_dir.parent / f"{data_dir.name}-keys"),
+            **extra,
+        },
+    )
+
+
 def run_haven(args: list[str], env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "haven.cli", *args],
@@ -44,40 +63,53 @@ def run_haven(args: list[str], env: Mapping[str, str]) -> subprocess.CompletedPr
 
 
 @contextmanager
-def haven_server(data_dir: Path, *args: str, env: Mapping[str, str] | None = None) -> Iterator[int]:
-    """Migrate, then run `haven serve` on a free port; yields the port."""
+def haven_server_with_log(
+    data_dir: Path, *args: str, env: Mapping[str, str] | None = None
+) -> Iterator[tuple[int, Path]]:
+    """Migrate, then run `haven serve` on a free port; yields the port and its stderr file.
+
+    The file is complete once the context exits (the server has stopped).
+    """
     env = dict(env or haven_environment(data_dir))
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     migrated = run_haven(["migrate"], env)
     assert migrated.returncode == 0, migrated.stderr
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "haven.cli", "serve", "--port", str(port), *args],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"haven serve exited early: {process.stderr.read()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise AssertionError("haven serve did not start listening") from None
-                time.sleep(0.1)
-        yield port
-    finally:
-        process.terminate()
+    log = data_dir.parent / f"serve-{port}.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "haven.cli", "serve", "--port", str(port), *args],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()
+            deadline = time.monotonic() + STARTUP_SECONDS
+            while True:
+                if process.poll() is not None:
+                    raise AssertionError(f"haven serve exited early: {log.read_text()}")
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise AssertionError("haven serve did not start listening") from None
+                    time.sleep(0.1)
+            yield port, log
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def haven_server(data_dir: Path, *args: str, env: Mapping[str, str] | None = None) -> Iterator[int]:
+    """Migrate, then run `haven serve` on a free port; yields the port."""
+    with haven_server_with_log(data_dir, *args, env=env) as (port, _log):
+        yield port
 
 
 def raw_request(port: int, request: bytes) -> tuple[bytes, bytes]:

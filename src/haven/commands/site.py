@@ -14,6 +14,16 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument(
+        "--workers", type=int, default=2, help="server processes (gunicorn workers; default 2)"
+    )
+    serve.add_argument("--threads", type=int, default=4, help="threads in each process (default 4)")
+    serve.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="a reverse proxy terminates TLS in front of Haven: believe its X-Forwarded-Proto "
+        "and X-Forwarded-For (the same as HAVEN_TRUSTED_PROXY=1)",
+    )
     serve.set_defaults(run=serve_command)
 
     demo = commands.add_parser("demo", help="migrate the database and load demo data (idempotent)")
@@ -76,8 +86,17 @@ def demo_command(args: argparse.Namespace) -> int:
 def serve_command(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise CommandError(f"--port must be between 1 and 65535 (got {args.port})")
+    if not 0 < args.workers <= 64:
+        raise CommandError(f"--workers must be between 1 and 64 (got {args.workers})")
+    if not 0 < args.threads <= 64:
+        raise CommandError(f"--threads must be between 1 and 64 (got {args.threads})")
+    if args.behind_proxy:
+        from haven.web.settings import environment
+
+        environment.declare_trusted_proxy()
     setup_django()
-    from django.db import DatabaseError, connection
+    from django.conf import settings
+    from django.db import DatabaseError, connection, connections
     from django.db.migrations.executor import MigrationExecutor
 
     try:
@@ -89,11 +108,57 @@ def serve_command(args: argparse.Namespace) -> int:
         raise CommandError(
             "the database needs migrating first: run `haven migrate` (or `haven demo`)"
         )
-
-    import waitress
+    # The workers are forked from this process: none of them may inherit its connection.
+    connections.close_all()
 
     from haven.web.wsgi import application
 
-    print(f"Haven is serving on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
-    waitress.serve(application, host=args.host, port=args.port, threads=8, ident="haven")
+    bind = f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"
+    proxy = " behind a trusted proxy" if settings.HAVEN_TRUSTED_PROXY else ""
+    print(f"Haven is serving on http://{bind}/{proxy} (Ctrl-C to stop)", flush=True)
+    _gunicorn(application, bind=bind, workers=args.workers, threads=args.threads).run()
     return 0
+
+
+def _gunicorn(application: object, *, bind: str, workers: int, threads: int) -> object:
+    """A gunicorn arbiter for `application`, configured here and nowhere else.
+
+    Gunicorn itself believes no forwarding header from anyone (`forwarded_allow_ips`
+    empty, no secure-scheme headers): Django alone decides, from HAVEN_TRUSTED_PROXY.
+    No access log is written, no control socket is opened, and the error log passes
+    through a filter that blanks IP addresses (gunicorn names the peer of a bad request).
+    """
+    from gunicorn.app.base import BaseApplication
+    from gunicorn.glogging import Logger
+
+    from haven.web.settings.redaction import AddressRedactingFilter
+
+    class RedactingLogger(Logger):
+        def setup(self, cfg: object) -> None:
+            super().setup(cfg)
+            self.error_log.addFilter(AddressRedactingFilter())
+
+    options = {
+        "bind": [bind],
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "proc_name": "haven",
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "logger_class": RedactingLogger,
+        "forwarded_allow_ips": "",
+        "secure_scheme_headers": {},
+        "control_socket_disable": True,
+    }
+
+    class HavenServer(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> object:
+            return application
+
+    return HavenServer()

@@ -16,6 +16,10 @@ HAVEN_DATA_DIR = environment.data_dir()
 SECRET_KEY = environment.secret_key(HAVEN_DATA_DIR)
 DEBUG = environment.debug()
 ALLOWED_HOSTS = environment.allowed_hosts(["127.0.0.1", "localhost"])
+# A TLS-terminating reverse proxy in front (`haven serve --behind-proxy`): only then is
+# its X-Forwarded-Proto believed. Without one, any client could claim HTTPS.
+HAVEN_TRUSTED_PROXY = environment.trusted_proxy()
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HAVEN_TRUSTED_PROXY else None
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -124,11 +128,19 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Django's default request logging records the path and status only. Haven never adds
-# client addresses: reporters' IP addresses must not reach any log (docs/architecture.md).
+# client addresses: reporters' IP addresses must not reach any log (docs/security.md).
+# The filter blanks any address a library might still write.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{levelname} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_addresses": {"()": "haven.web.settings.redaction.AddressRedactingFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_addresses"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

@@ -83,6 +83,21 @@ def debug() -> bool:
     return _flag("HAVEN_DEBUG")
 
 
+def trusted_proxy() -> bool:
+    """`HAVEN_TRUSTED_PROXY`: a reverse proxy that terminates TLS sits in front of Haven.
+
+    Only then are the proxy's `X-Forwarded-Proto` and `X-Forwarded-For` believed; any
+    client can send those headers, so without a proxy that overwrites them they are
+    ignored. `haven serve --behind-proxy` sets it for the server it starts.
+    """
+    return _flag("HAVEN_TRUSTED_PROXY")
+
+
+def declare_trusted_proxy() -> None:
+    """Set `HAVEN_TRUSTED_PROXY` for this process (before Django reads its settings)."""
+    os.environ["HAVEN_TRUSTED_PROXY"] = "1"
+
+
 def allowed_hosts(default: list[str]) -> list[str]:
     value = os.environ.get("HAVEN_ALLOWED_HOSTS", "")
     hosts = [host.strip() for host in value.split(",") if host.strip()]
