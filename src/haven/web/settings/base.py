@@ -12,6 +12,8 @@ from haven.web.settings import environment
 PACKAGE_DIR = Path(__file__).resolve().parents[2]  # src/haven
 REPO_ROOT = PACKAGE_DIR.parents[1]
 HAVEN_DATA_DIR = environment.data_dir()
+# Encryption keys for haven.privacy; production keeps them outside the data directory.
+HAVEN_KEY_DIR = environment.key_dir(HAVEN_DATA_DIR)
 
 SECRET_KEY = environment.secret_key(HAVEN_DATA_DIR)
 DEBUG = environment.debug()

@@ -34,6 +34,75 @@ def data_dir() -> Path:
     return Path(os.environ.get("HAVEN_DATA_DIR") or "var").resolve()
 
 
+def key_dir(data_directory: Path) -> Path:
+    """Where the privacy library keeps its encryption keys: `HAVEN_KEY_DIR`.
+
+    The default, `keys/` under the data directory, is for a laptop. Production must
+    name a directory outside the data directory (`require_production`), so a copy of
+    the data (a backup, a disk image) does not carry the keys that open it.
+    """
+    configured = os.environ.get("HAVEN_KEY_DIR", "").strip()
+    return Path(configured).resolve() if configured else data_directory / "keys"
+
+
+def require_production() -> None:
+    """Refuse, with one line, anything production must not start without.
+
+    Outside production Haven generates what is missing (a secret key, ledger keys)
+    under the data directory; on a production server that would hide a broken
+    deployment behind fresh, unrecorded keys. Checked before base settings run, so a
+    refused start generates nothing.
+    """
+    for name, what in (
+        ("HAVEN_DATA_DIR", "the directory for the database, caches and generated files"),
+        ("HAVEN_SECRET_KEY", "Django's secret key (50 or more random characters)"),
+        ("HAVEN_LEDGER_SIGNING_KEY", "the ledger's checkpoint signing key (docs/ledger.md)"),
+        ("HAVEN_PSEUDONYM_KEY", "the ledger's pseudonym key, hex (docs/ledger.md)"),
+        ("HAVEN_KEY_DIR", "the encryption-key directory, outside HAVEN_DATA_DIR"),
+    ):
+        if not os.environ.get(name, "").strip():
+            raise ConfigurationError(
+                f"production settings need {name}: {what}; nothing is generated in production"
+            )
+    if debug():
+        raise ConfigurationError(
+            "HAVEN_DEBUG is on, and production settings refuse it: debug pages show "
+            "settings and personal data; unset HAVEN_DEBUG"
+        )
+    data = data_dir()
+    keys = key_dir(data)
+    if keys == data or keys.is_relative_to(data):
+        raise ConfigurationError(
+            f"HAVEN_KEY_DIR ({keys}) is inside HAVEN_DATA_DIR ({data}); production keeps "
+            "encryption keys outside the data directory, so a copy of the data does not "
+            "carry the keys that open it"
+        )
+    _check_ledger_keys()
+
+
+def _check_ledger_keys() -> None:
+    """The ledger keys parse (their own module reads them again when first used)."""
+    from haven.ledger.errors import LedgerError
+    from haven.ledger.events import MIN_PSEUDONYM_KEY_BYTES
+    from haven.ledger.note import parse_skey
+
+    try:
+        parse_skey(os.environ["HAVEN_LEDGER_SIGNING_KEY"].strip())
+    except (LedgerError, ValueError) as error:
+        raise ConfigurationError(
+            f"HAVEN_LEDGER_SIGNING_KEY is not a note signer key (PRIVATE+KEY+…): {error}"
+        ) from None
+    try:
+        pseudonym = bytes.fromhex(os.environ["HAVEN_PSEUDONYM_KEY"].strip())
+    except ValueError:
+        raise ConfigurationError("HAVEN_PSEUDONYM_KEY must be hex-encoded") from None
+    if len(pseudonym) < MIN_PSEUDONYM_KEY_BYTES:
+        raise ConfigurationError(
+            f"HAVEN_PSEUDONYM_KEY must hold at least {MIN_PSEUDONYM_KEY_BYTES} bytes "
+            f"({2 * MIN_PSEUDONYM_KEY_BYTES} hex digits); it holds {len(pseudonym)}"
+        )
+
+
 def database(default_sqlite: Path) -> dict:
     """The Django `DATABASES["default"]` entry for `DATABASE_URL` (SQLite under var/ if unset)."""
     url = os.environ.get("DATABASE_URL", "").strip()

@@ -1,11 +1,20 @@
 """Production: as base, but HTTPS is required; everything else comes from the environment.
 
+Production refuses to start (one line, `ConfigurationError`) without an explicit
+`HAVEN_DATA_DIR`, `HAVEN_SECRET_KEY`, ledger keys and a `HAVEN_KEY_DIR` outside the data
+directory, or with `HAVEN_DEBUG` on (`environment.require_production`).
+
 Behind a TLS-terminating proxy, run `haven serve --behind-proxy` (or set
 `HAVEN_TRUSTED_PROXY=1`): base then believes the proxy's X-Forwarded-Proto, so a request
 that reached the proxy over HTTPS is not redirected to HTTPS again.
 """
 
-from haven.web.settings.base import *
+from haven.web.settings import environment
+
+# Before base runs: a refused start must not generate keys on the way.
+environment.require_production()
+
+from haven.web.settings.base import *  # noqa: E402
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
