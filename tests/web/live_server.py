@@ -71,7 +71,6 @@ def haven_server_with_log(
     The file is complete once the context exits (the server has stopped).
     """
     env = dict(env or haven_environment(data_dir))
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     migrated = run_haven(["migrate"], env)
     assert migrated.returncode == 0, migrated.stderr
     port = free_port()

@@ -70,7 +70,6 @@ def test_production_refuses_a_key_directory_inside_the_data_directory(tmp_path):
 
 def test_production_starts_with_everything_it_needs(tmp_path):
     data_dir = tmp_path / "data"
-    data_dir.mkdir()
     result = run_haven(["migrate"], production_environment(data_dir))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "haven: database is up to date"

@@ -8,10 +8,12 @@ from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from haven.web.settings import environment
+from haven.web.settings.files import private_directory
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]  # src/haven
 REPO_ROOT = PACKAGE_DIR.parents[1]
-HAVEN_DATA_DIR = environment.data_dir()
+# 0700: the database, generated keys and caches are for Haven's user alone.
+HAVEN_DATA_DIR = private_directory(environment.data_dir())
 # Encryption keys for haven.privacy; production keeps them outside the data directory.
 HAVEN_KEY_DIR = environment.key_dir(HAVEN_DATA_DIR)
 
