@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 from haven.commands import CommandError
 
@@ -35,8 +34,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def setup_django() -> None:
     """Configure Django from the environment, turning configuration problems into one line."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.web.settings.local")
-    from haven.web.settings.environment import ConfigurationError
+    from haven.web.settings.environment import ConfigurationError, settings_module
+
+    settings_module()
 
     try:
         import django

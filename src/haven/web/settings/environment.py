@@ -25,8 +25,22 @@ SQLITE_OPTIONS = {
 }
 
 
+DEFAULT_SETTINGS_MODULE = "haven.web.settings.local"
+PRODUCTION_SETTINGS_MODULE = "haven.web.settings.production"
+
+
 class ConfigurationError(Exception):
     """The environment holds a value Haven cannot use."""
+
+
+def settings_module() -> str:
+    """`DJANGO_SETTINGS_MODULE`, set to the local settings when it is unset, for Django to read."""
+    return os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS_MODULE)
+
+
+def default_data_dir(path: str) -> None:
+    """Use `path` as `HAVEN_DATA_DIR` unless the environment names one (the test settings)."""
+    os.environ.setdefault("HAVEN_DATA_DIR", path)
 
 
 def data_dir() -> Path:

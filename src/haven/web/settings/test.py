@@ -1,10 +1,11 @@
 """Settings for the test suite: as base, with keys and caches in a temporary directory."""
 
-import os
 import tempfile
 
+from haven.web.settings import environment
+
 # Before base reads it: tests never touch the developer's var/ (keys, caches, database).
-os.environ.setdefault("HAVEN_DATA_DIR", tempfile.mkdtemp(prefix="haven-test-"))
+environment.default_data_dir(tempfile.mkdtemp(prefix="haven-test-"))
 
 from haven.web.settings.base import *  # noqa: E402
 
