@@ -74,12 +74,6 @@ def test_wrong_password_shows_an_error_and_signs_nobody_in(client, officer):
     assert client.get(reverse("accounts:home")).status_code == 302
 
 
-def test_sign_out_by_get_is_refused(client, officer):
-    client.force_login(officer)
-    assert client.get(reverse("accounts:sign-out")).status_code == 405
-    assert client.get(reverse("accounts:home")).status_code == 200
-
-
 def test_pages_carry_security_headers(client, db):
     response = client.get(reverse("start"))
     policy = response["Content-Security-Policy"]

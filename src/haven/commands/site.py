@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import socket
+from typing import Any
 
 from haven.commands import CommandError
 
@@ -110,17 +113,66 @@ def serve_command(args: argparse.Namespace) -> int:
         )
     # The workers are forked from this process: none of them may inherit its connection.
     connections.close_all()
+    listener = listen(args.host, args.port)
 
     from haven.web.wsgi import application
 
-    bind = f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"
+    shown = f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"
     proxy = " behind a trusted proxy" if settings.HAVEN_TRUSTED_PROXY else ""
-    print(f"Haven is serving on http://{bind}/{proxy} (Ctrl-C to stop)", flush=True)
-    _gunicorn(application, bind=bind, workers=args.workers, threads=args.threads).run()
+    print(f"Haven is serving on http://{shown}/{proxy} (Ctrl-C to stop)", flush=True)
+    server = _gunicorn(
+        application,
+        bind=f"fd://{listener.fileno()}",
+        workers=args.workers,
+        threads=args.threads,
+    )
+    server.run()
+    listener.close()
     return 0
 
 
-def _gunicorn(application: object, *, bind: str, workers: int, threads: int) -> object:
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port, or one line saying why not.
+
+    Haven binds the socket itself and hands gunicorn its descriptor, so a busy port or
+    an impossible host is refused here, once, instead of in gunicorn's retry loop.
+    """
+    try:
+        family, kind, protocol, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, UnicodeError):
+        raise CommandError(
+            f"--host {host} is not an address or host name this machine can resolve "
+            "(for example 127.0.0.1, ::1 or 0.0.0.0)"
+        ) from None
+    listener = socket.socket(family, kind, protocol)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+    except OSError as error:
+        listener.close()
+        if error.errno == errno.EADDRINUSE:
+            raise CommandError(
+                f"port {port} on {host} is already in use: stop what is using it, "
+                "or choose another --port"
+            ) from None
+        if error.errno == errno.EADDRNOTAVAIL:
+            raise CommandError(
+                f"--host {host} is not an address of this machine, so nothing can be "
+                "served there (for example 127.0.0.1, ::1 or 0.0.0.0)"
+            ) from None
+        if error.errno == errno.EACCES:
+            raise CommandError(
+                f"port {port} needs privileges this user does not have: choose a port "
+                "above 1023, or put a proxy in front"
+            ) from None
+        raise CommandError(f"cannot listen on {host} port {port}: {error.strerror}") from None
+    listener.set_inheritable(True)
+    return listener
+
+
+def _gunicorn(application: object, *, bind: str, workers: int, threads: int) -> Any:
     """A gunicorn arbiter for `application`, configured here and nowhere else.
 
     Gunicorn itself believes no forwarding header from anyone (`forwarded_allow_ips`

@@ -16,7 +16,14 @@ class SignInView(auth_views.LoginView):
 
 
 class SignOutView(auth_views.LogoutView):
-    http_method_names = ["post", "options"]
+    """Signing out is a POST (a link or an image must not sign anyone out); a GET, such
+    as a typed or bookmarked address, gets a page with the button instead of a 405."""
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "accounts/sign_out.html"
+
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        return render(request, self.template_name)
 
 
 @login_required
