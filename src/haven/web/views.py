@@ -4,11 +4,36 @@ every response follows (the middleware at the end of this module)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+View = TypeVar("View", bound=Callable[..., Any])
+_NO_STORE = "haven_no_store"
 
+
+def personal(view: View) -> View:
+    """Mark a view whose pages show personal data: its responses say `no-store`.
+
+    Every signed-in page is `no-store` already (`NoStoreMiddleware`); the mark is for
+    pages that show personal data to someone who is not signed in.
+    """
+    setattr(view, _NO_STORE, True)
+    return view
+
+
+def public_portal(view: View) -> View:
+    """Mark a page of the public portal: its responses say `no-store`.
+
+    A reporter may use a shared or watched computer; nothing they saw or typed may be
+    kept by the browser, a proxy or the back button's cache.
+    """
+    setattr(view, _NO_STORE, True)
+    return view
+
+
+@public_portal
 def start_view(request: HttpRequest) -> HttpResponse:
     return render(request, "start.html")
 
@@ -60,3 +85,35 @@ class HeadWithoutBodyMiddleware:
             else:
                 response.content = b""
         return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every signed-in page and every marked view.
+
+    Marked views are those decorated with `personal` or `public_portal`. The header
+    replaces whatever caching the view asked for: signed-in staff see personal data on
+    any page, so nothing they are shown is kept.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or getattr(request, _NO_STORE, False):
+            response["Cache-Control"] = "no-store"
+            if "Expires" in response:
+                del response["Expires"]
+        return response
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> None:
+        if getattr(view_func, _NO_STORE, False):
+            setattr(request, _NO_STORE, True)
