@@ -14,8 +14,6 @@ verified signature from a known key is rejected.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import os
 import stat
@@ -30,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from haven.keyfiles import b64decode_strict, b64encode, write_secret_file
 from haven.ledger.errors import InvalidNoteError, InvalidSignatureError
 
 ED25519_SIGNATURE_TYPE = b"\x01"
@@ -50,19 +49,15 @@ MAX_SIGNATURES = 100
 PRIVATE_KEY_FILE_MODE = 0o600
 
 
-def _b64encode(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
+_b64encode = b64encode
 
 
 def _b64decode_strict(text: str, what: str) -> bytes:
-    """Decode standard base64, refusing anything that does not re-encode identically."""
+    """Decode canonical standard base64 (`haven.keyfiles`), as a note error."""
     try:
-        data = base64.b64decode(text.encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError, ValueError) as exc:
-        raise InvalidNoteError(f"{what} is not valid base64") from exc
-    if _b64encode(data) != text:
-        raise InvalidNoteError(f"{what} is not canonical base64")
-    return data
+        return b64decode_strict(text, what)
+    except ValueError as error:
+        raise InvalidNoteError(str(error)) from error
 
 
 def _check_key_name(name: str) -> None:
@@ -247,10 +242,8 @@ def write_signer(path: str | os.PathLike[str], signer: NoteSigner) -> None:
     Raises:
         FileExistsError: if ``path`` exists (keys are never silently replaced).
     """
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_KEY_FILE_MODE)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(signer.to_skey() + "\n")
-    os.chmod(path, PRIVATE_KEY_FILE_MODE)  # in case the umask widened nothing, narrow it anyway
+    if not write_secret_file(Path(path), (signer.to_skey() + "\n").encode("ascii")):
+        raise FileExistsError(f"{path} exists already; keys are never silently replaced")
 
 
 def read_signer(path: str | os.PathLike[str]) -> NoteSigner:
