@@ -42,10 +42,11 @@ def test_unknown_role_is_refused_by_the_database(officer, kent):
 def test_report_gets_an_unguessable_readable_reference(report):
     assert re.fullmatch(r"HVN-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}", report.reference)
     assert report.stage == Stage.REPORT
-    assert [(p.role, p.label) for p in report.people.all()] == [
+    assert [(p.role, p.unseal_text("label")) for p in report.people.all()] == [
         ("victim", "the caller"),
         ("suspect", "husband"),
     ]
+    assert b"husband" not in bytes(report.people.last().label)  # sealed at rest
 
 
 def test_report_with_unknown_offence_is_refused_and_nothing_is_saved(met):

@@ -75,10 +75,16 @@ def _b64(value: bytes) -> str:
 def export_command(args: argparse.Namespace) -> int:
     setup_django()
     from haven.ledger.export import write_export
-    from haven.web.ledger.selectors import leaves_upto, ledger_vkey
-    from haven.web.ledger.services import checkpoint_sign
+    from haven.web.ledger.selectors import checkpoint_latest, leaves_upto, ledger_vkey
 
-    checkpoint = checkpoint_sign()
+    # The published checkpoint, never a fresh signature: exports reveal no more than the
+    # scheduled checkpoints do about when entries arrived.
+    checkpoint = checkpoint_latest()
+    if checkpoint is None:
+        raise CommandError(
+            "no checkpoint has been published yet: the task worker signs one every hour "
+            "(`haven tasks run`), or sign one now with `haven ledger checkpoint`"
+        )
     try:
         written = write_export(
             args.directory,

@@ -14,9 +14,13 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 
-from haven.web.ledger.services import ledger_append  # noqa: E402
+from haven.ledger.kinds import PolicyChange  # noqa: E402
+from haven.web.ledger.services import ledger_record  # noqa: E402
 
 worker, count = sys.argv[1], int(sys.argv[2])
 for sequence in range(count):
     with transaction.atomic():
-        ledger_append(kind="decision", payload={"worker": worker, "sequence": sequence})
+        # A public kind, so the test can read each worker's sequence from the export.
+        ledger_record(
+            PolicyChange(force=worker, step=str(sequence), policy="p", version="v", by="s")
+        )

@@ -16,7 +16,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from haven.ledger.events import parse_event
+from haven.ledger.commitments import parse_leaf
 
 WORKER = Path(__file__).with_name("append_worker.py")
 WORKERS, EACH = 4, 15
@@ -72,6 +72,7 @@ def test_concurrent_appenders_give_a_gapless_verifiable_log(isolated_database_ur
         _out, err = worker.communicate(timeout=300)
         assert worker.returncode == 0, err
 
+    assert _run([*haven, "ledger", "checkpoint"], env).returncode == 0
     export = tmp_path / "export"
     exported = _run([*haven, "ledger", "export", str(export)], env)
     assert exported.returncode == 0, exported.stderr
@@ -82,10 +83,8 @@ def test_concurrent_appenders_give_a_gapless_verifiable_log(isolated_database_ur
     import base64
 
     leaves = [base64.b64decode(line) for line in (export / "leaves").read_text().splitlines()]
-    seen = [
-        (event["payload"]["worker"], event["payload"]["sequence"])
-        for event in map(parse_event, leaves)
-    ]
+    events = [parse_leaf(leaf).event or {} for leaf in leaves]
+    seen = [(event["payload"]["force"], int(event["payload"]["step"])) for event in events]
     assert len(seen) == len(set(seen)) == WORKERS * EACH
     for n in range(WORKERS):  # each worker's own entries stay in its order
         assert [s for w, s in seen if w == f"w{n}"] == list(range(EACH))

@@ -23,7 +23,7 @@ from django.conf import settings
 from haven.ledger.events import MIN_PSEUDONYM_KEY_BYTES
 from haven.ledger.note import NoteSigner, generate_signer, parse_skey
 
-DEFAULT_ORIGIN = "haven.localhost/ledger"
+DEFAULT_ORIGIN = "haven.localhost/ledger/v2"
 
 
 def ledger_origin() -> str:

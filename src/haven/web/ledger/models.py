@@ -5,7 +5,10 @@ Four tables:
 - `LedgerHead`, one row: the tree size. Every append locks it (`SELECT … FOR UPDATE` on
   PostgreSQL; SQLite transactions start `IMMEDIATE`), so sequence numbers come out
   gapless and duplicate-free under concurrent writers.
-- `LedgerEntry`: one leaf (canonical JSON of one event) per log position.
+- `LedgerEntry`: one public leaf per log position (format 2: for an event about people,
+  its kind, day and salted commitment), with the full event and its salt sealed beside
+  it (`haven.web.sealing`), and the pseudonym the event is about (`subject`), which
+  audits and reporters' disclosure logs look events up by.
 - `LedgerNode`: the perfect-subtree hashes `(level, index) -> hash`, the layout that
   gives O(log n) reads per proof (`haven.ledger.store`).
 - `LedgerCheckpoint`: every signed tree head that was published.
@@ -16,6 +19,8 @@ Rows are only ever inserted, in the transaction of the action they record.
 from __future__ import annotations
 
 from django.db import models
+
+from haven.web.sealing import SealedRecord
 
 
 class LedgerHead(models.Model):
@@ -32,11 +37,16 @@ class LedgerHead(models.Model):
         return f"ledger head at size {self.size}"
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(SealedRecord):
     position = models.BigIntegerField(primary_key=True)
     kind = models.CharField(max_length=32)
     leaf = models.BinaryField()
     recorded_at = models.DateTimeField()
+    subject = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    event = models.BinaryField(default=b"")
+    """The full event (canonical JSON), sealed; empty for public kinds (the leaf is it)."""
+    salt = models.BinaryField(default=b"")
+    """The commitment's salt, sealed; empty for public kinds."""
 
     class Meta:
         ordering = ["position"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from haven.ledger.commitments import open_leaf
 from haven.ledger.proofs import consistency_proof, inclusion_proof
 from haven.ledger.tiles import TILE_HEIGHT, TILE_WIDTH, Tile, encode_entry_bundle
 from haven.ledger.tree import root_hash
@@ -127,3 +128,36 @@ def entry_bundle_for(*, index: int, width: int) -> bytes:
     if len(leaves) != width:
         raise LedgerRangeError(f"entry bundle {index} of width {width} is not complete in this log")
     return encode_entry_bundle(leaves)
+
+
+def entry_event(entry: LedgerEntry) -> dict[str, Any]:
+    """The full event of one entry, opened and checked against its public leaf.
+
+    For an event about people this unseals the event and its salt and checks that they
+    open the leaf's commitment; a public event is its own leaf.
+
+    Raises:
+        InvalidEventError: the stored event does not match its leaf (tampering).
+        PrivacyError: the sealed event does not open.
+    """
+    leaf = bytes(entry.leaf)
+    if not entry.event:
+        return open_leaf(leaf, leaf, b"")
+    key = entry.record_key()
+    event = key.unseal("event", bytes(entry.event))
+    salt = key.unseal("salt", bytes(entry.salt))
+    return open_leaf(leaf, event, salt)
+
+
+def entry_opening(entry: LedgerEntry) -> tuple[bytes, bytes]:
+    """(event, salt) of an entry about people: what opens its commitment (for receipts)."""
+    key = entry.record_key()
+    return key.unseal("event", bytes(entry.event)), key.unseal("salt", bytes(entry.salt))
+
+
+def entries_about(*, subject: str, kinds: tuple[str, ...] = ()) -> list[LedgerEntry]:
+    """Every entry about one pseudonym (a report), in log order."""
+    entries = LedgerEntry.objects.filter(subject=subject)
+    if kinds:
+        entries = entries.filter(kind__in=kinds)
+    return list(entries.order_by("position"))

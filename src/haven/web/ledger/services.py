@@ -1,25 +1,33 @@
 """Appending to the ledger and signing checkpoints: the one place either happens.
 
-`ledger_append` is what every part of Haven calls to record an event. It must run
-inside the database transaction of the action it records: both commit, or neither
-does (docs/contracts.md). Sequencing is gapless under concurrent writers because every
-append locks the single `LedgerHead` row first.
+`ledger_record` is what every part of Haven calls to record an event, always a typed
+event from `haven.ledger.kinds`. It must run inside the database transaction of the
+action it records: both commit, or neither does (docs/contracts.md). Sequencing is
+gapless under concurrent writers because every append locks the single `LedgerHead`
+row first.
+
+The public log holds format 2 leaves (`haven.ledger.commitments`): for an event about
+people, only its kind, day and a salted commitment; the full event and its salt are
+sealed in the same row. Checkpoints are signed on a schedule (`checkpoint_sign`, run
+hourly by the task worker), never after each commit, so the public log's growth does
+not tell anyone when a report was made.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from haven.ledger.checkpoint import Checkpoint, sign_checkpoint
-from haven.ledger.events import event_leaf, pseudonym
+from haven.ledger.commitments import Recorded, record
+from haven.ledger.events import pseudonym
+from haven.ledger.kinds import KeyRotation, LedgerEvent
 from haven.ledger.note import generate_signer
 from haven.ledger.tiles import check_entry_size
 from haven.ledger.tree import append_leaves, root_hash
@@ -36,8 +44,6 @@ from haven.web.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerHead
 from haven.web.ledger.selectors import ledger_size
 from haven.web.ledger.store import DatabaseHashStore, insert_rows
 
-logger = logging.getLogger(__name__)
-
 
 class LedgerOutsideTransactionError(RuntimeError):
     """`ledger_append` was called outside the transaction of the action it records."""
@@ -48,50 +54,79 @@ def ledger_pseudonym(*, kind: str, value: str | bytes) -> str:
     return pseudonym(pseudonym_key(), kind, value)
 
 
-def ledger_append(*, kind: str, payload: Mapping[str, Any], at: datetime | None = None) -> int:
-    """Record one event; return its log position. See `ledger_append_many`."""
-    return ledger_append_many(events=[(kind, payload)], at=at)[0]
+def ledger_record(event: LedgerEvent, *, at: datetime | None = None) -> int:
+    """Record one event; return its log position. See `ledger_record_many`."""
+    return ledger_record_many([event], at=at)[0]
 
 
-def ledger_append_many(
-    *, events: Sequence[tuple[str, Mapping[str, Any]]], at: datetime | None = None
-) -> list[int]:
+def ledger_record_many(events: Sequence[LedgerEvent], *, at: datetime | None = None) -> list[int]:
     """Record events at consecutive log positions, in the caller's transaction.
 
     Raises:
         LedgerOutsideTransactionError: no transaction is open, so the entry could
             outlive a failed action (or the action its missing entry).
-        InvalidEventError, PersonalDataError: an event's kind or payload is refused;
-            nothing is written.
+        InvalidEventError, PersonalDataError: an event is refused; nothing is written.
         EntryTooLargeError: a leaf exceeds the tlog-tiles entry limit (65,535 bytes).
     """
     if not transaction.get_connection().in_atomic_block:
         raise LedgerOutsideTransactionError(
-            "ledger_append must run inside the transaction of the action it records"
+            "ledger_record must run inside the transaction of the action it records"
         )
     if not events:
         return []
     at = at or timezone.now()
-    leaves = [event_leaf(kind, payload, at=at) for kind, payload in events]
-    for leaf in leaves:
-        check_entry_size(leaf)
+    recorded = [record(event, at=at) for event in events]
+    for item in recorded:
+        check_entry_size(item.leaf)
     head = _locked_head()
     store = DatabaseHashStore()
-    result = append_leaves(store, head.size, leaves)
+    result = append_leaves(store, head.size, [item.leaf for item in recorded])
     insert_rows(
         LedgerEntry,
-        ("position", "kind", "leaf", "recorded_at"),
+        LEDGER_ENTRY_COLUMNS,
         [
-            (head.size + offset, kind, leaf, at)
-            for offset, ((kind, _payload), leaf) in enumerate(zip(events, leaves, strict=True))
+            _entry_row(head.size + offset, event, item, at)
+            for offset, (event, item) in enumerate(zip(events, recorded, strict=True))
         ],
     )
     store.put_many(result.hashes)
     positions = list(range(head.size, result.size))
     head.size = result.size
     head.save(update_fields=["size"])
-    transaction.on_commit(_sign_after_commit)
     return positions
+
+
+_SEAL_ID = LedgerEntry._meta.get_field("seal_id")
+LEDGER_ENTRY_COLUMNS = (
+    "position",
+    "kind",
+    "leaf",
+    "recorded_at",
+    "subject",
+    "seal_id",
+    "wrapped_key",
+    "event",
+    "salt",
+)
+
+
+def _entry_row(position: int, event: LedgerEvent, item: Recorded, at: datetime) -> tuple:
+    row = LedgerEntry(position=position, kind=item.kind, subject=event.subject or "")
+    if not item.public:
+        key = row.record_key()
+        row.event = key.seal("event", item.event)
+        row.salt = key.seal("salt", item.salt)
+    return (
+        position,
+        item.kind,
+        item.leaf,
+        at,
+        row.subject,
+        _SEAL_ID.get_db_prep_value(row.seal_id, connection),
+        bytes(row.wrapped_key),
+        bytes(row.event),
+        bytes(row.salt),
+    )
 
 
 class LedgerHeadMissingError(RuntimeError):
@@ -120,15 +155,6 @@ def _locked_head() -> LedgerHead:
     return LedgerHead.objects.select_for_update().get(pk=1)
 
 
-def _sign_after_commit() -> None:
-    # A failed signature must not turn a committed action into an error for its
-    # caller: the next append or `haven ledger checkpoint` signs the head instead.
-    try:
-        checkpoint_sign()
-    except Exception:
-        logger.exception("could not sign the ledger checkpoint after an append")
-
-
 def checkpoint_sign() -> LedgerCheckpoint:
     """Sign the current tree head with the current key, unless done already; return it."""
     signer = ledger_signer()
@@ -153,24 +179,25 @@ def checkpoint_sign() -> LedgerCheckpoint:
 
 
 @dataclass(frozen=True)
-class KeyRotation:
+class SigningKeyRotation:
     old_vkey: str
     new_vkey: str
     position: int
     new_key_file: Path
 
 
-def signing_key_rotate(*, new_key_file: Path | None = None) -> KeyRotation:
+def signing_key_rotate(*, new_key_file: Path | None = None) -> SigningKeyRotation:
     """Replace the checkpoint signing key, leaving a trail verifiers can follow.
 
-    The new verifier key is announced in a `key_rotation` entry, and the old key signs
+    The new key is installed first: written (mode 0600) to `new_key_file`, or beside
+    the current key as `signing.key.next` when the key lives in the data directory. Only
+    then is its verifier key announced in a `key_rotation` entry, and the old key signs
     a checkpoint covering that entry, so anyone who trusted the old key can verify the
-    hand-over. The same head is then signed with the new key.
+    hand-over. A key directory's staged key then replaces the old one and signs the
+    same head. If anything fails before the announcement, nothing is announced.
 
-    The new private key is written to `new_key_file` (mode 0600). When the key lives
-    in the data directory, that is the default and the key takes effect at once; when
-    it comes from `HAVEN_LEDGER_SIGNING_KEY`, `new_key_file` is required and the
-    operator moves its content into the secret store.
+    When the key comes from `HAVEN_LEDGER_SIGNING_KEY`, `new_key_file` is required and
+    the operator moves its content into the secret store.
 
     Raises:
         ValueError: the key comes from the environment and no `new_key_file` was given,
@@ -182,27 +209,30 @@ def signing_key_rotate(*, new_key_file: Path | None = None) -> KeyRotation:
             "the signing key comes from HAVEN_LEDGER_SIGNING_KEY: give a file for the new key, "
             "then put its content into HAVEN_LEDGER_SIGNING_KEY"
         )
-    old = ledger_signer()
-    new = generate_signer(ledger_origin())
-    with transaction.atomic():
-        position = ledger_append(
-            kind="key_rotation",
-            payload={
-                "key": "ledger_signing",
-                "old_key_id": old.verifier.key_id.hex(),
-                "new_key_id": new.verifier.key_id.hex(),
-                "new_vkey": new.verifier.vkey,
-            },
-        )
-    checkpoint_sign()  # with the old key: it vouches for the announcement
-    target = new_key_file or signing_key_path()
     if new_key_file is not None and new_key_file.exists():
         raise ValueError(f"{new_key_file} exists already; choose a new file for the new key")
-    replace_key_file(target, new.to_skey().encode("ascii") + b"\n")
+    old = ledger_signer()
+    new = generate_signer(ledger_origin())
+    staged = new_key_file or signing_key_path().with_name("signing.key.next")
+    replace_key_file(staged, new.to_skey().encode("ascii") + b"\n")
+    with transaction.atomic():
+        position = ledger_record(
+            KeyRotation(
+                key="ledger_signing",
+                old_key_id=old.verifier.key_id.hex(),
+                new_key_id=new.verifier.key_id.hex(),
+                new_vkey=new.verifier.vkey,
+            )
+        )
+    checkpoint_sign()  # with the old key: it vouches for the announcement
+    target = staged
+    if not from_environment and new_key_file is None:
+        target = signing_key_path()
+        os.replace(staged, target)
     forget_cached_keys()
     if not from_environment:
         checkpoint_sign()  # the same head, now with the new key
-    return KeyRotation(
+    return SigningKeyRotation(
         old_vkey=old.verifier.vkey,
         new_vkey=new.verifier.vkey,
         position=position,

@@ -1,7 +1,14 @@
-"""Crime reports and the people in them.
+"""Crime reports, the people in them, retention, and the sealed compartment.
 
-Nothing here records immigration status: Haven never asks for it, and anything an
-officer learns about it belongs in the sealed compartment, not in these tables.
+Personal data is sealed at rest (`haven.web.sealing`): a report's account and each
+person's label and name are binary columns holding AES-GCM ciphertext under the row's
+own data key. Only the fields that are not secret (reference, force, offence, stage,
+channel, dates) are plain, so lists can filter and sort on them; free text is not
+searchable.
+
+Nothing here records immigration status in a plain field: Haven never asks for it,
+and anything an officer learns about it goes to `SealedNote`, the sealed compartment,
+which has keys of its own and which only the gateway may open.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.web.accounts.models import AdvocateOrganisation, Force, User
+from haven.web.sealing import SealedRecord
 
 # Unambiguous characters only: a reporter may read their reference out over the phone.
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -62,16 +70,20 @@ class PersonRole(models.TextChoices):
     FAMILY_MEMBER = "family_member", _("Family member")
 
 
-class Report(models.Model):
+class Report(SealedRecord):
     reference = models.CharField(max_length=20, unique=True, default=new_reference, editable=False)
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="reports")
     offence = models.CharField(max_length=30, choices=Offence.choices)
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.REPORT)
     channel = models.CharField(max_length=20, choices=Channel.choices)
     language = models.CharField(max_length=10, default="en")
-    # What happened, in the reporter's words. Never logged, never in the ledger.
-    account = models.TextField()
+    # What happened, in the reporter's words, sealed. Never logged, never in the ledger.
+    account = models.BinaryField(default=b"")
     received_at = models.DateTimeField(default=timezone.now)
+    # Retention: the clock starts when the case concludes; an open case is never shredded.
+    concluded_on = models.DateField(null=True, blank=True)
+    shred_on = models.DateField(null=True, blank=True)
+    destroyed_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="recorded_reports"
     )
@@ -105,16 +117,20 @@ class Report(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def destroyed(self) -> bool:
+        return self.destroyed_on is not None
 
-class ReportPerson(models.Model):
+
+class ReportPerson(SealedRecord):
     """Someone a report is about or who saw it, with their part in it."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="people")
     role = models.CharField(max_length=20, choices=PersonRole.choices)
-    # How the report refers to them ("the caller", "her husband"); a name is optional:
-    # a victim may report without giving one.
-    label = models.CharField(max_length=120)
-    name = models.CharField(max_length=200, blank=True)
+    # How the report refers to them ("the caller", "her husband") and, optionally, a
+    # name (a victim may report without giving one): both sealed.
+    label = models.BinaryField(default=b"")
+    name = models.BinaryField(default=b"")
 
     class Meta:
         ordering = ["id"]
@@ -125,4 +141,49 @@ class ReportPerson(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.label} ({self.get_role_display()})"
+        return f"person {self.pk} ({self.get_role_display()})"
+
+
+DEFAULT_RETENTION_DAYS = 7 * 365
+"""Until a force sets its own period: seven years after a case concludes."""
+
+
+class RetentionSchedule(models.Model):
+    """How long a force keeps a concluded case before it is crypto-shredded."""
+
+    force = models.OneToOneField(Force, on_delete=models.CASCADE, related_name="retention")
+    days = models.PositiveIntegerField(default=DEFAULT_RETENTION_DAYS)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(days__gte=1), name="retention_days_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.force.code}: {self.days} days"
+
+
+class SealedNote(SealedRecord):
+    """The sealed compartment: what an officer records about someone's immigration position.
+
+    Its keys are not the personal keys, and `unseal_text` refuses: only the gateway
+    (the `sharing` app, inside a decided request) may open it. Nothing opens it yet.
+    """
+
+    COMPARTMENT = "sealed"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sealed_notes")
+    person = models.ForeignKey(
+        ReportPerson, on_delete=models.CASCADE, related_name="sealed_notes", null=True
+    )
+    status_concern = models.BinaryField(default=b"")
+    status_source = models.BinaryField(default=b"")
+    note = models.BinaryField(default=b"")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"sealed note {self.pk} on {self.report_id}"

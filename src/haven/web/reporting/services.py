@@ -1,18 +1,42 @@
-"""Writes of reports: the one place each change to a report happens."""
+"""Writes of reports: the one place each change to a report happens, with its ledger event.
+
+Every write seals the personal data it stores (`haven.web.sealing`) and records its
+typed ledger event in the same transaction: a report arriving, a person added or
+changed, a stage change, a read of the report's content, an entry in the sealed
+compartment, and the end of a case, which starts its retention clock.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from haven.ledger.kinds import (
+    ReportPeopleChanged,
+    ReportRead,
+    ReportReceived,
+    ReportStageChanged,
+)
 from haven.web.accounts.models import AdvocateOrganisation, Force, User
-from haven.web.ledger.services import ledger_append, ledger_pseudonym
-from haven.web.reporting.models import Channel, Report, ReportPerson, Stage
+from haven.web.ledger.services import ledger_pseudonym, ledger_record
+from haven.web.reporting.models import (
+    DEFAULT_RETENTION_DAYS,
+    Channel,
+    PersonRole,
+    Report,
+    ReportPerson,
+    SealedNote,
+    Stage,
+)
+
+MAX_ACCOUNT_CHARACTERS = 20_000
+MAX_LABEL_CHARACTERS = 120
+MAX_NAME_CHARACTERS = 200
 
 
 @dataclass(frozen=True)
@@ -20,6 +44,37 @@ class PersonInReport:
     role: str
     label: str
     name: str = ""
+
+
+def report_pseudonym(report: Report) -> str:
+    return ledger_pseudonym(kind="report", value=report.reference)
+
+
+def person_pseudonym(person: ReportPerson) -> str:
+    return ledger_pseudonym(kind="person", value=str(person.seal_id))
+
+
+def staff_pseudonym(user: User) -> str:
+    """How a member of staff appears in the ledger: never their name or username."""
+    return ledger_pseudonym(kind="staff", value=str(user.pk))
+
+
+def _check_text(field: str, value: str, limit: int, *, required: bool) -> None:
+    if required and not value.strip():
+        raise ValidationError({field: "This cannot be empty."})
+    if len(value) > limit:
+        raise ValidationError({field: f"This is longer than {limit:,} characters."})
+
+
+def _person_row(report: Report, person: PersonInReport) -> ReportPerson:
+    if person.role not in PersonRole.values:
+        raise ValidationError({"role": f"Choose one of: {', '.join(PersonRole.values)}."})
+    _check_text("label", person.label, MAX_LABEL_CHARACTERS, required=True)
+    _check_text("name", person.name, MAX_NAME_CHARACTERS, required=False)
+    row = ReportPerson(report=report, role=person.role)
+    row.seal_text("label", person.label)
+    row.seal_text("name", person.name)
+    return row
 
 
 @transaction.atomic
@@ -41,10 +96,10 @@ def report_create(
         raise ValidationError(
             {"people": "A report names at least one person: the victim or a witness."}
         )
+    _check_text("account", account, MAX_ACCOUNT_CHARACTERS, required=True)
     report = Report(
         force=force,
         offence=offence,
-        account=account,
         channel=channel,
         recorded_by=recorded_by,
         advocate_organisation=advocate_organisation,
@@ -53,39 +108,230 @@ def report_create(
     )
     if reference:
         report.reference = reference
+    report.seal_text("account", account)
     report.full_clean()
     report.save()
-    rows = []
-    for person in people:
-        row = ReportPerson(report=report, role=person.role, label=person.label, name=person.name)
+    rows = [_person_row(report, person) for person in people]
+    for row in rows:
         row.full_clean()
         row.save()
-        rows.append(row)
-    ledger_append(
-        kind="report_received",
-        payload={
-            "report": report_pseudonym(report),
-            "force": force.code,
-            "offence": report.offence,
-            "channel": report.channel,
-            "people": [{"person": person_pseudonym(row), "role": row.role} for row in rows],
-        },
+    ledger_record(
+        ReportReceived(
+            report=report_pseudonym(report),
+            force=force.code,
+            offence=report.offence,
+            channel=report.channel,
+            people=tuple({"person": person_pseudonym(row), "role": row.role} for row in rows),
+        ),
         at=report.received_at,
     )
     return report
 
 
-def report_pseudonym(report: Report) -> str:
-    return ledger_pseudonym(kind="report", value=report.reference)
-
-
-def person_pseudonym(person: ReportPerson) -> str:
-    return ledger_pseudonym(kind="person", value=f"{person.report.reference}/{person.pk}")
+@transaction.atomic
+def report_person_add(*, report: Report, person: PersonInReport, by: User) -> ReportPerson:
+    _refuse_destroyed(report)
+    row = _person_row(report, person)
+    row.full_clean()
+    row.save()
+    if report.shred_on is not None:
+        row.move_to_scope(report.shred_on)
+        row.save(update_fields=["wrapped_key"])
+    _record_person_change(report, row, "added", by)
+    return row
 
 
 @transaction.atomic
-def report_stage_change(*, report: Report, stage: Stage) -> Report:
+def report_person_update(
+    *, person: ReportPerson, label: str, name: str, role: str, by: User
+) -> ReportPerson:
+    _refuse_destroyed(person.report)
+    updated = _person_row(person.report, PersonInReport(role=role, label=label, name=name))
+    person.role = updated.role
+    person.seal_text("label", label)
+    person.seal_text("name", name)
+    person.full_clean()
+    person.save(update_fields=["role", "label", "name"])
+    _record_person_change(person.report, person, "updated", by)
+    return person
+
+
+@transaction.atomic
+def report_person_remove(*, person: ReportPerson, by: User) -> None:
+    _refuse_destroyed(person.report)
+    _record_person_change(person.report, person, "removed", by)
+    person.delete()
+
+
+def _record_person_change(report: Report, person: ReportPerson, change: str, by: User) -> None:
+    ledger_record(
+        ReportPeopleChanged(
+            report=report_pseudonym(report),
+            person=person_pseudonym(person),
+            change=change,
+            role=person.role,
+            by=staff_pseudonym(by),
+        )
+    )
+
+
+@transaction.atomic
+def report_stage_change(*, report: Report, stage: Stage, by: User | None = None) -> Report:
+    """Move a report to `stage`. Concluding starts the retention clock; reopening stops it.
+
+    Raises:
+        ValidationError: an unknown stage, or a report already destroyed.
+    """
+    _refuse_destroyed(report)
+    previous = report.stage
     report.stage = stage
     report.full_clean()
-    report.save(update_fields=["stage"])
+    if stage == Stage.CONCLUDED and previous != Stage.CONCLUDED:
+        _start_retention(report, timezone.localdate())
+    elif stage != Stage.CONCLUDED and previous == Stage.CONCLUDED:
+        _start_retention(report, None)
+    report.save(update_fields=["stage", "concluded_on", "shred_on", "wrapped_key"])
+    if previous != stage:
+        ledger_record(
+            ReportStageChanged(
+                report=report_pseudonym(report),
+                stage_from=previous,
+                stage_to=str(stage),
+                by=staff_pseudonym(by) if by is not None else "system",
+            )
+        )
     return report
+
+
+def retention_days(force: Force) -> int:
+    schedule = getattr(force, "retention", None)
+    return schedule.days if schedule is not None else DEFAULT_RETENTION_DAYS
+
+
+def _start_retention(report: Report, concluded_on: date | None) -> None:
+    """Set (or clear) the shred date and move every row of the report under its keys."""
+    report.concluded_on = concluded_on
+    report.shred_on = (
+        None
+        if concluded_on is None
+        else concluded_on + timedelta(days=retention_days(report.force))
+    )
+    report.move_to_scope(report.shred_on)
+    for row in [*report.people.all(), *report.sealed_notes.all()]:
+        row.move_to_scope(report.shred_on)
+        row.save(update_fields=["wrapped_key"])
+
+
+@transaction.atomic
+def report_read(*, report: Report, reader: User, reader_role: str) -> None:
+    """Record that `reader` opened the report's content (one event per view)."""
+    ledger_record(
+        ReportRead(
+            report=report_pseudonym(report),
+            reader=staff_pseudonym(reader),
+            reader_role=reader_role,
+        )
+    )
+
+
+@transaction.atomic
+def sealed_note_record(
+    *,
+    report: Report,
+    recorded_by: User,
+    status_concern: str,
+    status_source: str,
+    note: str = "",
+    person: ReportPerson | None = None,
+) -> SealedNote:
+    """Write what an officer learnt about someone's immigration position to the sealed
+    compartment. Nothing in the site can read it back except the gateway."""
+    from haven.policy.space import ATTRIBUTE_BY_NAME, impossible_combination
+
+    _refuse_destroyed(report)
+    concerns = ATTRIBUTE_BY_NAME["status_concern"].values
+    sources = ATTRIBUTE_BY_NAME["status_source"].values
+    if status_concern not in concerns or status_source not in sources:
+        raise ValidationError({"status_concern": "Choose a concern and who raised it."})
+    impossible = impossible_combination(
+        {"status_concern": status_concern, "status_source": status_source}
+    )
+    if impossible is not None:
+        raise ValidationError({"status_source": impossible.why})
+    _check_text("note", note, MAX_ACCOUNT_CHARACTERS, required=False)
+    row = SealedNote(report=report, person=person, recorded_by=recorded_by)
+    row.seal_text("status_concern", status_concern)
+    row.seal_text("status_source", status_source)
+    row.seal_text("note", note)
+    if report.shred_on is not None:
+        row.move_to_scope(report.shred_on)
+    row.save()
+    return row
+
+
+def _refuse_destroyed(report: Report) -> None:
+    if report.destroyed:
+        raise ValidationError(
+            f"Report {report.reference} was destroyed under the retention schedule on "
+            f"{report.destroyed_on:%d %B %Y}; it cannot change."
+        )
+
+
+@dataclass(frozen=True)
+class ShredResult:
+    dates: tuple[date, ...]
+    reports: int
+
+
+def retention_shred(*, today: date | None = None) -> ShredResult:
+    """Destroy every record whose retention has ended (run daily by the task worker).
+
+    For each shred date up to `today`, that day's key-encryption keys are destroyed
+    first, in both compartments and every version: from then on those records are
+    unreadable everywhere, backups included. Then, in one transaction, each such report
+    is marked destroyed, its ciphertext is blanked and its destruction is ledgered.
+    Running it again changes nothing; a run interrupted between the two steps is
+    finished by the next.
+    """
+    from haven.ledger.kinds import RecordsDestroyed
+    from haven.web.sealing import site_keyring
+
+    today = today or timezone.localdate()
+    keyring = site_keyring()
+    due = sorted(
+        set(
+            Report.objects.filter(destroyed_on__isnull=True, shred_on__lte=today).values_list(
+                "shred_on", flat=True
+            )
+        )
+    )
+    for kek_id in keyring.key_ids():
+        shred_date = kek_id.shred_date
+        if shred_date is not None and shred_date <= today:
+            keyring.destroy(kek_id, on=today)
+    count = 0
+    for shred_date in due:
+        with transaction.atomic():
+            reports = list(
+                Report.objects.select_for_update().filter(
+                    destroyed_on__isnull=True, shred_on=shred_date
+                )
+            )
+            for report in reports:
+                ReportPerson.objects.filter(report=report).update(
+                    label=b"", name=b"", wrapped_key=b""
+                )
+                SealedNote.objects.filter(report=report).update(
+                    status_concern=b"", status_source=b"", note=b"", wrapped_key=b""
+                )
+                report.account = b""
+                report.wrapped_key = b""
+                report.destroyed_on = today
+                report.save(update_fields=["account", "wrapped_key", "destroyed_on"])
+                ledger_record(
+                    RecordsDestroyed(
+                        report=report_pseudonym(report), shred_date=shred_date.isoformat()
+                    )
+                )
+            count += len(reports)
+    return ShredResult(dates=tuple(due), reports=count)

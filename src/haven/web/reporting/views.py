@@ -7,7 +7,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from haven.web.reporting.models import Report
-from haven.web.reporting.selectors import report_get_for_user, report_list_for_user
+from haven.web.reporting.selectors import (
+    reader_role,
+    report_content,
+    report_get_for_user,
+    report_list_for_user,
+)
+from haven.web.reporting.services import report_read
 
 
 @login_required
@@ -23,4 +29,12 @@ def report_show_view(request: HttpRequest, reference: str) -> HttpResponse:
         report = report_get_for_user(user=request.user, reference=reference)
     except Report.DoesNotExist:
         raise Http404 from None
-    return render(request, "reporting/report/show.html", {"report": report})
+    content = None
+    if not report.destroyed:
+        content = report_content(report=report)
+        report_read(
+            report=report,
+            reader=request.user,
+            reader_role=reader_role(user=request.user, report=report),
+        )
+    return render(request, "reporting/report/show.html", {"report": report, "content": content})
