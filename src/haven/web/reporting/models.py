@@ -79,6 +79,8 @@ class Report(SealedRecord):
     language = models.CharField(max_length=10, default="en")
     # What happened, in the reporter's words, sealed. Never logged, never in the ledger.
     account = models.BinaryField(default=b"")
+    # How and when it is safe to contact the reporter, sealed ("" when no contact).
+    contact = models.BinaryField(default=b"")
     received_at = models.DateTimeField(default=timezone.now)
     # Retention: the clock starts when the case concludes; an open case is never shredded.
     concluded_on = models.DateField(null=True, blank=True)

@@ -43,6 +43,7 @@ class ReportContent:
     """A report's personal data, opened for one reader (never cached, never logged)."""
 
     account: str
+    contact: str
     people: tuple[PersonContent, ...]
 
 
@@ -54,6 +55,7 @@ def report_content(*, report: Report) -> ReportContent:
     """
     return ReportContent(
         account=report.unseal_text("account"),
+        contact=report.unseal_text("contact"),
         people=tuple(
             PersonContent(
                 role=person.role,

@@ -85,6 +85,7 @@ def report_create(
     account: str,
     people: Sequence[PersonInReport],
     channel: Channel,
+    contact: str = "",
     recorded_by: User | None = None,
     advocate_organisation: AdvocateOrganisation | None = None,
     language: str = "en",
@@ -108,7 +109,9 @@ def report_create(
     )
     if reference:
         report.reference = reference
+    _check_text("contact", contact, MAX_LABEL_CHARACTERS * 4, required=False)
     report.seal_text("account", account)
+    report.seal_text("contact", contact)
     report.full_clean()
     report.save()
     rows = [_person_row(report, person) for person in people]
@@ -324,10 +327,10 @@ def retention_shred(*, today: date | None = None) -> ShredResult:
                 SealedNote.objects.filter(report=report).update(
                     status_concern=b"", status_source=b"", note=b"", wrapped_key=b""
                 )
-                report.account = b""
+                report.account = report.contact = b""
                 report.wrapped_key = b""
                 report.destroyed_on = today
-                report.save(update_fields=["account", "wrapped_key", "destroyed_on"])
+                report.save(update_fields=["account", "contact", "wrapped_key", "destroyed_on"])
                 ledger_record(
                     RecordsDestroyed(
                         report=report_pseudonym(report), shred_date=shred_date.isoformat()

@@ -62,6 +62,11 @@ class Migration(migrations.Migration):
             name="wrapped_key",
             field=models.BinaryField(default=b""),
         ),
+        migrations.AddField(
+            model_name="report",
+            name="contact",
+            field=models.BinaryField(default=b""),
+        ),
         migrations.RemoveField(model_name="report", name="account"),
         migrations.AddField(
             model_name="report",

@@ -1,0 +1,235 @@
+"""Personal data sealed at rest, every read and change on the record, retention and rotation."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from haven.privacy import KeyDestroyedError, TamperedError
+from haven.web.key_rotation import kek_usage, keys_rotate
+from haven.web.ledger.models import LedgerEntry
+from haven.web.ledger.selectors import entries_about, entry_event
+from haven.web.reporting.models import Report, ReportPerson, RetentionSchedule, SealedNote, Stage
+from haven.web.reporting.selectors import report_content
+from haven.web.reporting.services import (
+    PersonInReport,
+    report_person_add,
+    report_person_remove,
+    report_person_update,
+    report_pseudonym,
+    report_stage_change,
+    retention_shred,
+    sealed_note_record,
+    staff_pseudonym,
+)
+from haven.web.sealing import forget_site_keyring
+
+
+def events(report: Report, kind: str) -> list[dict]:
+    return [
+        entry_event(entry)["payload"]
+        for entry in entries_about(subject=report_pseudonym(report), kinds=(kind,))
+    ]
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+def test_viewing_a_report_records_exactly_one_read_naming_the_viewer(client, officer, report):
+    client.force_login(officer)
+    before = LedgerEntry.objects.count()
+    response = client.get(reverse("reporting:report-show", args=[report.reference]))
+    assert response.status_code == 200
+    assert "He took my passport." in response.content.decode()
+    assert LedgerEntry.objects.count() == before + 1
+    [read] = events(report, "report_read")
+    assert read == {
+        "report": report_pseudonym(report),
+        "reader": staff_pseudonym(officer),
+        "reader_role": "officer",
+    }
+
+
+def test_the_report_list_opens_no_content_and_records_no_read(client, officer, report):
+    client.force_login(officer)
+    response = client.get(reverse("reporting:report-index"))
+    assert response.status_code == 200
+    assert "He took my passport." not in response.content.decode()
+    assert events(report, "report_read") == []
+
+
+def test_a_report_of_another_force_is_not_found_and_not_read(client, kent_officer, report):
+    client.force_login(kent_officer)
+    response = client.get(reverse("reporting:report-show", args=[report.reference]))
+    assert response.status_code == 404
+    assert events(report, "report_read") == []
+
+
+# --- changes -------------------------------------------------------------------------------
+
+
+def test_stage_changes_and_changes_to_people_are_recorded(report, officer):
+    report_stage_change(report=report, stage=Stage.INVESTIGATION, by=officer)
+    person = report_person_add(
+        report=report, person=PersonInReport(role="witness", label="a neighbour"), by=officer
+    )
+    report_person_update(person=person, label="the neighbour", name="", role="witness", by=officer)
+    report_person_remove(person=person, by=officer)
+    [stage] = events(report, "report_stage_changed")
+    assert stage["stage_from"] == "report" and stage["stage_to"] == "investigation"
+    assert stage["by"] == staff_pseudonym(officer)
+    changes = [e["change"] for e in events(report, "report_people_changed")]
+    assert changes == ["added", "updated", "removed"]
+
+
+def test_people_are_sealed_and_validated(report, officer):
+    with pytest.raises(ValidationError):
+        report_person_add(
+            report=report, person=PersonInReport(role="witness", label=""), by=officer
+        )
+    with pytest.raises(ValidationError):
+        report_person_add(
+            report=report, person=PersonInReport(role="bystander", label="x"), by=officer
+        )
+    row = report_person_add(
+        report=report, person=PersonInReport(role="witness", label="Mrs Okafor"), by=officer
+    )
+    assert b"Okafor" not in bytes(row.label)
+    assert ReportPerson.objects.get(pk=row.pk).unseal_text("label") == "Mrs Okafor"
+
+
+# --- tampering -----------------------------------------------------------------------------
+
+
+def test_a_ciphertext_swapped_between_reports_fails_to_open(met, report):
+    from haven.web.reporting.services import report_create
+
+    other = report_create(
+        force=met,
+        offence="other",
+        account="Someone else's account.",
+        people=[PersonInReport(role="victim", label="me")],
+        channel="portal",
+    )
+    Report.objects.filter(pk=report.pk).update(account=other.account)
+    with pytest.raises(TamperedError):
+        report_content(report=Report.objects.get(pk=report.pk))
+
+
+# --- the sealed compartment ---------------------------------------------------------------
+
+
+def test_a_sealed_note_has_its_own_keys_and_refuses_impossible_combinations(report, officer):
+    note = sealed_note_record(
+        report=report,
+        recorded_by=officer,
+        status_concern="doubt",
+        status_source="suspect",
+        note="Her husband says her visa ran out.",
+    )
+    assert b"visa" not in bytes(note.note)
+    from haven.privacy import wrapped_kek_id
+
+    assert wrapped_kek_id(bytes(note.wrapped_key)).compartment == "sealed"
+    assert wrapped_kek_id(bytes(report.wrapped_key)).compartment == "personal"
+    with pytest.raises(ValidationError, match="always has a source"):
+        sealed_note_record(
+            report=report, recorded_by=officer, status_concern="doubt", status_source="none"
+        )
+
+
+# --- retention -----------------------------------------------------------------------------
+
+
+def test_concluding_starts_the_clock_and_reopening_stops_it(report, officer, met):
+    RetentionSchedule.objects.create(force=met, days=30)
+    report_stage_change(report=report, stage=Stage.CONCLUDED, by=officer)
+    report.refresh_from_db()
+    assert report.shred_on == report.concluded_on + timedelta(days=30)
+    assert kek_scopes(report) == {report.shred_on.isoformat()}
+    report_stage_change(report=report, stage=Stage.INVESTIGATION, by=officer)
+    report.refresh_from_db()
+    assert report.shred_on is None and kek_scopes(report) == {"open"}
+
+
+def kek_scopes(report: Report) -> set[str]:
+    from haven.privacy import wrapped_kek_id
+
+    rows = [report, *report.people.all(), *report.sealed_notes.all()]
+    return {wrapped_kek_id(bytes(row.wrapped_key)).scope for row in rows}
+
+
+def test_an_open_case_is_never_shredded(report):
+    result = retention_shred(today=date(2099, 1, 1))
+    assert result.reports == 0
+    assert report_content(report=Report.objects.get(pk=report.pk)).account
+
+
+def test_shredding_makes_a_restored_backup_unreadable(client, report, officer, met):
+    RetentionSchedule.objects.create(force=met, days=1)
+    sealed_note_record(
+        report=report, recorded_by=officer, status_concern="suspected", status_source="records"
+    )
+    report_stage_change(report=report, stage=Stage.CONCLUDED, by=officer)
+    report.refresh_from_db()
+    backup = {
+        "report": (report.wrapped_key, report.account),
+        "people": list(report.people.values_list("pk", "wrapped_key", "label")),
+    }
+    early = retention_shred(today=report.shred_on - timedelta(days=1))
+    assert early.reports == 0
+    result = retention_shred(today=report.shred_on)
+    assert result.reports == 1 and result.dates == (report.shred_on,)
+    report.refresh_from_db()
+    assert report.destroyed_on == report.shred_on
+    # Restore the rows from the backup copy: the keys are gone, so nothing opens.
+    Report.objects.filter(pk=report.pk).update(
+        wrapped_key=backup["report"][0], account=backup["report"][1]
+    )
+    forget_site_keyring()
+    with pytest.raises(KeyDestroyedError):
+        Report.objects.get(pk=report.pk).unseal_text("account")
+    for pk, wrapped, label in backup["people"]:
+        ReportPerson.objects.filter(pk=pk).update(wrapped_key=wrapped, label=label)
+        with pytest.raises(KeyDestroyedError):
+            ReportPerson.objects.get(pk=pk).unseal_text("label")
+    [destroyed] = events(report, "records_destroyed")
+    assert destroyed["shred_date"] == report.shred_on.isoformat()
+    # The page says so, and records no read.
+    client.force_login(officer)
+    page = client.get(reverse("reporting:report-show", args=[report.reference])).content.decode()
+    assert "destroyed under the retention schedule on" in page
+    assert events(report, "report_read") == []
+    assert retention_shred(today=report.shred_on).reports == 0  # idempotent
+    with pytest.raises(ValidationError, match="destroyed"):
+        report_stage_change(report=report, stage=Stage.INVESTIGATION, by=officer)
+    assert SealedNote.objects.get(report=report).note == b""
+
+
+# --- rotation ------------------------------------------------------------------------------
+
+
+def test_rotation_rewraps_every_record_and_the_old_keys_go_unused(report, officer):
+    sealed_note_record(
+        report=report, recorded_by=officer, status_concern="doubt", status_source="officer"
+    )
+    accounts_before = bytes(Report.objects.get(pk=report.pk).account)
+    before = kek_usage()
+    assert set(before) >= {"personal/open/v1", "sealed/open/v1"}
+    result = keys_rotate()
+    assert result.rotated["personal/open/v1"] == "personal/open/v2"
+    assert result.rotated["sealed/open/v1"] == "sealed/open/v2"
+    after = kek_usage()
+    assert not any(kek.endswith("/v1") for kek in after)
+    assert sum(after.values()) == sum(before.values())
+    forget_site_keyring()
+    fresh = Report.objects.get(pk=report.pk)
+    assert bytes(fresh.account) == accounts_before  # no field was re-encrypted
+    assert report_content(report=fresh).account == "He took my passport."
+    rotation_events = [
+        entry_event(entry)["payload"] for entry in LedgerEntry.objects.filter(kind="key_rotation")
+    ]
+    assert {e["old_key_id"] for e in rotation_events} >= {"personal/open/v1", "sealed/open/v1"}
