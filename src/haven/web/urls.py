@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("haven.web.accounts.urls")),
     path("console/reports/", include("haven.web.reporting.urls")),
     path("transparency/log/", include("haven.web.ledger.urls")),
+    path("oversight/", include("haven.web.oversight.urls")),
     path("api/", api.urls),
 ]
 

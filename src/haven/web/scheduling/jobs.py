@@ -25,9 +25,10 @@ def sign_checkpoint() -> dict[str, Any]:
     from haven.web.ledger.services import checkpoint_sign
     from haven.web.scheduling.services import schedule_next
 
-    checkpoint = checkpoint_sign()
-    schedule_next("sign_checkpoint")
-    return {"size": checkpoint.size}
+    try:
+        return {"size": checkpoint_sign().size}
+    finally:
+        schedule_next("sign_checkpoint")  # a failed run must not end the schedule
 
 
 @task()
@@ -35,15 +36,18 @@ def shred_expired_records() -> dict[str, Any]:
     from haven.web.reporting.services import retention_shred
     from haven.web.scheduling.services import schedule_next
 
-    result = retention_shred()
-    schedule_next("shred_expired_records")
-    return {"dates": [d.isoformat() for d in result.dates], "reports": result.reports}
+    try:
+        result = retention_shred()
+        return {"dates": [d.isoformat() for d in result.dates], "reports": result.reports}
+    finally:
+        schedule_next("shred_expired_records")
 
 
 @task()
 def audit_ledger() -> dict[str, Any]:
     from haven.web.scheduling.services import ledger_audit_report, schedule_next
 
-    outcome = ledger_audit_report()
-    schedule_next("audit_ledger")
-    return outcome
+    try:
+        return ledger_audit_report()
+    finally:
+        schedule_next("audit_ledger")

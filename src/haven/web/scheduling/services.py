@@ -62,13 +62,13 @@ def schedule_next(name: str, *, now: datetime | None = None) -> None:
 
 def schedule_all(*, now: datetime | None = None) -> list[str]:
     """Book every periodic job that has nothing booked; return the names booked."""
-    booked = []
+    names = []
     for job in periodic_jobs():
         # A running job books its own successor when it finishes.
         if not booked(job.name, statuses=("READY", "RUNNING")):
             schedule_next(job.name, now=now)
-            booked.append(job.name)
-    return booked
+            names.append(job.name)
+    return names
 
 
 def ledger_audit_report() -> dict[str, Any]:
