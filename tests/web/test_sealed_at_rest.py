@@ -233,3 +233,29 @@ def test_rotation_rewraps_every_record_and_the_old_keys_go_unused(report, office
         entry_event(entry)["payload"] for entry in LedgerEntry.objects.filter(kind="key_rotation")
     ]
     assert {e["old_key_id"] for e in rotation_events} >= {"personal/open/v1", "sealed/open/v1"}
+
+
+# --- auditors --------------------------------------------------------------------------------
+
+
+def test_an_auditor_can_list_who_read_a_report_without_seeing_its_content(
+    client, officer, auditor, report
+):
+    client.force_login(officer)
+    client.get(reverse("reporting:report-show", args=[report.reference]))
+    client.force_login(auditor)
+    page = client.get(reverse("oversight:report-audit", args=[report.reference]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "officer" in text  # the reader, by username, and their role
+    assert "report_read" in text and "report_received" in text
+    for secret in ("He took my passport", "the caller", "husband"):
+        assert secret not in text
+    # The auditor still cannot open the report itself.
+    assert client.get(reverse("reporting:report-show", args=[report.reference])).status_code == 404
+
+
+def test_the_audit_page_is_only_for_auditors_of_the_report_s_force(client, kent_officer, report):
+    client.force_login(kent_officer)
+    response = client.get(reverse("oversight:report-audit", args=[report.reference]))
+    assert response.status_code == 404
