@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -112,7 +113,7 @@ def open_record_key(keyring: Keyring, binding: Binding, wrapped: bytes) -> Recor
         KeyDestroyedError: the record was crypto-shredded.
         UnknownKeyError: no provider holds its KEK.
     """
-    wrapped = bytes(wrapped)
+    wrapped = wrapped if type(wrapped) is bytes else bytes(wrapped)
     return RecordKey(binding, AESGCM(_unwrap(keyring, binding, wrapped)), wrapped)
 
 
@@ -145,11 +146,16 @@ def _parse_wrapped(wrapped: bytes) -> tuple[KekId, bytes, bytes]:
     name, rest = wrapped[4 : 4 + length], wrapped[4 + length :]
     if len(rest) != NONCE_BYTES + _WRAPPED_KEY_BYTES:
         raise MalformedError("a wrapped data key of the wrong length")
+    return _kek_named(name), rest[:NONCE_BYTES], rest[NONCE_BYTES:]
+
+
+@lru_cache(maxsize=1024)
+def _kek_named(name: bytes) -> KekId:
+    """The KEK id a wrapped key names (a handful of distinct ids: parsed once each)."""
     try:
-        kek_id = KekId.parse(name.decode("ascii"))
+        return KekId.parse(name.decode("ascii"))
     except (UnicodeDecodeError, ValueError) as error:
         raise MalformedError("a wrapped data key naming no valid key") from error
-    return kek_id, rest[:NONCE_BYTES], rest[NONCE_BYTES:]
 
 
 def _unwrap(keyring: Keyring, binding: Binding, wrapped: bytes) -> bytes:

@@ -82,11 +82,13 @@ class SealedRecord(models.Model):
             PrivacyError: the stored key does not open (tampered, destroyed, unknown).
         """
         cached: RecordKey | None = getattr(self, "_record_key", None)
-        if cached is not None and cached.wrapped == bytes(self.wrapped_key):
+        if cached is not None and cached.wrapped is self.wrapped_key:
             return cached
         keyring = site_keyring()
         if self.wrapped_key:
-            key = open_record_key(keyring, self.binding, bytes(self.wrapped_key))
+            # Keep the bytes the key opened, so the identity check above finds it again.
+            self.wrapped_key = bytes(self.wrapped_key)
+            key = open_record_key(keyring, self.binding, self.wrapped_key)
         else:
             kek = keyring.current(self.COMPARTMENT, OPEN_SCOPE)
             key = new_record_key(keyring, self.binding, kek)
