@@ -100,3 +100,16 @@ def advocate_report(kent, organisation) -> Report:
         channel=Channel.ADVOCATE,
         advocate_organisation=organisation,
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with no sign-in failures counted and no throttle key."""
+    from django.core.cache import caches
+
+    from haven.web.accounts.backends import forget_password_check_slots
+
+    for cache in caches.all():
+        cache.clear()
+    forget_password_check_slots()
+    yield

@@ -86,3 +86,28 @@ def test_the_server_logs_no_client_address(tmp_path):
     written = log.read_text()
     assert "Invalid request" in written
     assert "127.0.0.1" not in written
+
+
+def test_the_log_filter_blanks_addresses_in_messages_and_tracebacks():
+    import logging
+
+    from haven.web.settings.redaction import AddressRedactingFilter
+
+    try:
+        raise ValueError("Invalid HTTP_HOST header: '[2001:db8::7]:8000' from 192.0.2.1")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord(
+            "t",
+            logging.ERROR,
+            __file__,
+            1,
+            "peer %s at 12:30:45",
+            ("192.0.2.1:5000",),
+            sys.exc_info(),
+        )
+    AddressRedactingFilter().filter(record)
+    text = logging.Formatter().format(record)
+    assert "192.0.2.1" not in text and "2001:db8::7" not in text
+    assert "peer [address]:5000 at 12:30:45" in text

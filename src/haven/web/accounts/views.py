@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from haven.web.accounts.forms import SignInForm
 from haven.web.accounts.selectors import force_list, user_access
 
 
 class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "haven.web.accounts",
     "haven.web.reporting",
     "haven.web.ledger",
@@ -49,6 +51,8 @@ MIDDLEWARE = [
     "haven.web.views.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: it turns a lockout into the response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "haven.web.urls"
@@ -74,10 +78,43 @@ TEMPLATES = [
 DATABASES = {"default": environment.database(HAVEN_DATA_DIR / "haven.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis at HAVEN_REDIS_URL, else process memory: never disk (the throttle's key is here).
+CACHES = {"default": environment.cache()}
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "start"
+
+# Axes first: a (username, client) pair in its cool-off is refused before any hashing.
+# Then Django's ModelBackend, with at most HAVEN_PASSWORD_CHECKS_AT_ONCE Argon2 hashes
+# running at once in a process (docs/security.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "haven.web.accounts.backends.BoundedPasswordBackend",
+]
+HAVEN_PASSWORD_CHECKS_AT_ONCE = 2
+HAVEN_PASSWORD_CHECK_WAIT_SECONDS = 10
+
+# Sign-in throttling (django-axes 8). Keyed on the username together with a keyed,
+# daily-rotated hash of the client (haven.web.accounts.throttle): no IP address reaches
+# axes, its tables, the cache or a log. Counts live in the cache, never the database.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "default"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "haven.web.accounts.throttle.client_key"
+AXES_CLIENT_STR_CALLABLE = "haven.web.accounts.throttle.client_description"
+AXES_LOCKOUT_CALLABLE = "haven.web.accounts.throttle.lockout_response"
+AXES_FAILURE_LIMIT = 5
+# A cool-off, never a permanent lock, and attempts during it do not extend it: nobody
+# can keep a named officer locked out (and the lock binds only their own client).
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "ip_address"]
 
 # Argon2id first: new and re-hashed passwords use it.
 PASSWORD_HASHERS = [

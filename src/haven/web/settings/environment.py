@@ -148,6 +148,32 @@ def database(default_sqlite: Path) -> dict:
     return config
 
 
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def cache() -> dict:
+    """The default cache: Redis at `HAVEN_REDIS_URL`, else this process's memory.
+
+    It holds the sign-in throttle's counts and its daily HMAC key (docs/security.md),
+    which must never be written to disk. With several server processes and no Redis,
+    each process counts on its own.
+    """
+    url = os.environ.get("HAVEN_REDIS_URL", "").strip()
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "haven"}
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in REDIS_SCHEMES:
+        raise ConfigurationError(
+            f"HAVEN_REDIS_URL must start with redis://, rediss:// or unix:// (got {_redact(url)!r}); "
+            "for example redis://127.0.0.1:6379/0"
+        )
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "haven",
+    }
+
+
 def secret_key(directory: Path) -> str:
     """`HAVEN_SECRET_KEY`, or a key generated once and kept under the data directory (mode 0600)."""
     from_env = os.environ.get("HAVEN_SECRET_KEY")

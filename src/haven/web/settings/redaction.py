@@ -44,11 +44,19 @@ def redact_addresses(text: str) -> str:
 
 
 class AddressRedactingFilter(logging.Filter):
-    """Rewrites the record's message with every IP address blanked; never drops a record."""
+    """Rewrites the record's message and traceback with every IP address blanked; never
+    drops a record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         redacted = redact_addresses(message)
         if redacted != message:
             record.msg, record.args = redacted, ()
+        # A traceback can quote a request too; formatters use exc_text once it is set.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_addresses(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_addresses(record.stack_info)
         return True

@@ -10,3 +10,5 @@ environment.default_data_dir(tempfile.mkdtemp(prefix="haven-test-"))
 from haven.web.settings.base import *  # noqa: E402
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Process memory even when HAVEN_REDIS_URL is set: parallel test runs must not share counts.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
