@@ -3,11 +3,17 @@ WCAG 2.2 AA problems."""
 
 from __future__ import annotations
 
+import base64
+import re
+
 import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.web.accounts import services as account_services
 from haven.web.accounts.forces import TERRITORIAL_FORCES
 from haven.web.accounts.models import Force, Role
+from haven.web.demo import DEMO_TOTP_SECRET, demo_totp_key
 from haven.web.reporting.models import Channel
 from haven.web.reporting.services import PersonInReport, report_create
 from tests.browser.conftest import AXE
@@ -51,6 +57,11 @@ def _record_console_error(page, message) -> None:
     page.problems.append(f"{message.text} ({message.location.get('url')})")
 
 
+def _code(key_hex: str) -> str:
+    """The code an authenticator app shows now for a key (hex, as django-otp stores it)."""
+    return f"{TOTP(bytes.fromhex(key_hex)).token():06d}"
+
+
 def _axe_violations(page) -> list[str]:
     # Evaluated through DevTools, which the page's CSP does not govern.
     page.evaluate(AXE.read_text(encoding="utf-8"))
@@ -91,10 +102,18 @@ def test_officer_signs_in_reads_a_report_and_signs_out(live_server, page):
         channel=Channel.PORTAL,
     )
 
+    # The demo users' published secret: the code an app would show from DEMO_TOTP_SECRET.
+    TOTPDevice.objects.create(user=officer, name="app", key=demo_totp_key(), confirmed=True)
+    assert DEMO_TOTP_SECRET
+
     page.goto(live_server.url + "/sign-in/")
     page.get_by_label("Username").fill("officer")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/sign-in/code/")
+    _assert_page_is_healthy(page)
+    page.get_by_label("Code").fill(_code(demo_totp_key()))
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/home/")
     assert "Metropolitan Police Service" in page.content()
     _assert_page_is_healthy(page)
@@ -117,3 +136,23 @@ def test_wrong_password_shows_an_accessible_error_summary(live_server, page):
     page.get_by_role("button", name="Sign in").click()
     assert page.get_by_role("alert").is_visible()
     _assert_page_is_healthy(page)
+
+
+def test_a_newcomer_sets_up_an_authenticator_and_sees_recovery_codes(live_server, page):
+    account_services.user_create(username="newcomer", password=PASSWORD)
+    page.goto(live_server.url + "/sign-in/")
+    page.get_by_label("Username").fill("newcomer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/sign-in/set-up/")
+    assert page.get_by_role("img", name=re.compile("QR code")).is_visible()
+    _assert_page_is_healthy(page)
+    secret = page.locator("#secret").inner_text().replace(" ", "")
+    key_hex = base64.b32decode(secret + "=" * (-len(secret) % 8)).hex()
+    page.get_by_label("Code").fill(_code(key_hex))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/sign-in/recovery-codes/")
+    assert page.locator(".haven-recovery-codes li").count() == 10
+    _assert_page_is_healthy(page)
+    page.get_by_role("link", name="Continue").click()
+    page.wait_for_url("**/home/")

@@ -10,6 +10,49 @@ from haven.web.reporting.models import Channel, Report
 from haven.web.reporting.services import PersonInReport, report_create
 
 PASSWORD = "correct-horse-battery-staple"
+# The test users' TOTP key (hex, as django-otp stores it), so tests can compute codes.
+TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
+def with_authenticator(user: User) -> User:
+    """Give `user` a confirmed TOTP device, and mark the object as verified by it, so that
+    `client.force_login(user)` makes a session that has passed the second factor (django-otp
+    records the device when the user object carries `otp_device` at login)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="test app", key=TOTP_KEY, confirmed=True)
+    user.otp_device = device
+    return user
+
+
+def _record_the_test_device(sender, request, user, **kwargs) -> None:
+    """`Client.force_login` logs in on a bare request without `.user`, where django-otp's
+    own receiver does nothing: record the device the user object carries, as it would."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    device = getattr(user, "otp_device", None)
+    if device is not None and getattr(request, "session", None) is not None:
+        request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+
+
+@pytest.fixture(autouse=True)
+def _force_login_carries_the_second_factor():
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(_record_the_test_device, dispatch_uid="haven-test-otp")
+    yield
+    user_logged_in.disconnect(dispatch_uid="haven-test-otp")
+
+
+def totp_code(key_hex: str = TOTP_KEY, *, offset: int = 0) -> str:
+    """The current code for a TOTP key (`offset` steps away), as an app would show it."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(bytes.fromhex(key_hex))
+    totp.time = time.time() + 30 * offset
+    return f"{totp.token():06d}"
 
 
 @pytest.fixture
@@ -25,7 +68,7 @@ def kent(db) -> Force:
 def _staff(username: str, force: Force, role: Role) -> User:
     user = account_services.user_create(username=username, password=PASSWORD)
     account_services.membership_grant(user=user, force=force, role=role)
-    return user
+    return with_authenticator(user)
 
 
 @pytest.fixture
@@ -62,7 +105,7 @@ def organisation(db) -> AdvocateOrganisation:
 def advocate(organisation) -> User:
     user = account_services.user_create(username="advocate", password=PASSWORD)
     account_services.advocate_organisation_join(user=user, organisation=organisation)
-    return user
+    return with_authenticator(user)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -112,3 +113,45 @@ def test_unreachable_database_gives_one_line_and_fails(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("haven: cannot use the database:")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_demo_users_have_the_documented_demo_authenticator(db, capsys):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from haven.web.demo import DEMO_TOTP_SECRET
+
+    assert main(["demo"]) == 0
+    output = capsys.readouterr().out
+    assert DEMO_TOTP_SECRET in output
+    assert f"oathtool --totp -b {DEMO_TOTP_SECRET}" in output
+    devices = TOTPDevice.objects.filter(confirmed=True)
+    assert devices.count() == User.objects.count() == 11
+    key = bytes.fromhex(devices.first().key)
+    assert key == base64.b32decode(DEMO_TOTP_SECRET)
+    assert TOTP(key).token() is not None
+    assert main(["demo"]) == 0
+    assert TOTPDevice.objects.count() == 11, "twice changes nothing"
+
+
+def test_demo_refuses_production_settings_with_one_line(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "haven.web.settings.production",
+        "HAVEN_DATA_DIR": str(tmp_path / "data"),
+    }
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "haven.cli", "demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        "haven: haven demo refuses to run under production settings: it creates users "
+        "with a published password and a published second-factor secret"
+    ]
+    assert not (tmp_path / "data").exists()

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, totp_code
 
 PUBLIC_PAGES = ["start", "health", "accounts:sign-in", "accounts:force-index"]
 SIGNED_IN_PAGES = ["accounts:home", "reporting:report-index"]
@@ -56,10 +56,18 @@ def test_sign_in_then_sign_out(officer):
         {"username": "officer", "password": PASSWORD, "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:sign-in-code")
+    assert client.get(reverse("accounts:home")).status_code == 302, "not signed in yet"
+    page = client.get(reverse("accounts:sign-in-code"))
+    token = page.cookies.get("csrftoken", client.cookies["csrftoken"]).value
+    response = client.post(
+        reverse("accounts:sign-in-code"), {"code": totp_code(), "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
     assert response["Location"] == reverse("accounts:home")
     home = client.get(reverse("accounts:home"))
     assert b"Metropolitan Police Service" in home.content
-    token = home.cookies.get("csrftoken", page.cookies["csrftoken"]).value
+    token = client.cookies["csrftoken"].value
     response = client.post(reverse("accounts:sign-out"), {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert client.get(reverse("accounts:home")).status_code == 302

@@ -71,10 +71,24 @@ def migrate_command(args: argparse.Namespace) -> int:
     return 0
 
 
+_DEMO_REFUSED = (
+    "haven demo refuses to run under production settings: it creates users with a "
+    "published password and a published second-factor secret"
+)
+
+
 def demo_command(args: argparse.Namespace) -> int:
+    from haven.web.settings.environment import PRODUCTION_SETTINGS_MODULE, settings_module
+
+    if settings_module() == PRODUCTION_SETTINGS_MODULE:
+        raise CommandError(_DEMO_REFUSED)
     setup_django()
+    from django.conf import settings
+
+    if settings.HAVEN_PRODUCTION:  # a deployment's own module built on production
+        raise CommandError(_DEMO_REFUSED)
     _migrate()
-    from haven.web.demo import DEMO_PASSWORD, demo_load
+    from haven.web.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_load
 
     summary = demo_load()
     print(
@@ -83,6 +97,8 @@ def demo_command(args: argparse.Namespace) -> int:
     print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for login in summary.logins:
         print(f"  {login.username:<20} {login.description}")
+    print(f"Second step for all: a code from the demo TOTP secret {DEMO_TOTP_SECRET}")
+    print("  (add it to an authenticator app, or run: oathtool --totp -b " + DEMO_TOTP_SECRET + ")")
     return 0
 
 

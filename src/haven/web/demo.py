@@ -6,10 +6,12 @@ are left alone, so running `haven demo` twice changes nothing.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.web.accounts import services as account_services
 from haven.web.accounts.models import AdvocateOrganisation, Force, Role, User
@@ -18,6 +20,11 @@ from haven.web.reporting.services import PersonInReport, report_create, report_s
 
 # Demo only: printed by `make run`, never valid outside a demo database.
 DEMO_PASSWORD = "haven-demo-password"  # noqa: S105
+# The demo users' second factor: one published TOTP secret (base32, as authenticator
+# apps and `oathtool --totp -b` take it), so anyone can sign in to the demo. Demo only:
+# `haven demo` refuses to run under production settings.
+DEMO_TOTP_SECRET = "HAVENDEMOSECRETHAVENDEMOSECRET23"  # noqa: S105
+DEMO_TOTP_DEVICE = "demo authenticator (published secret)"
 
 DEMO_FORCES = {"met": "metropolitan", "wmp": "west-midlands", "gmp": "greater-manchester"}
 ADVOCATE_ORGANISATION = ("safe-passage", "Safe Passage Women's Aid (demo)")
@@ -209,6 +216,11 @@ _REPORTS: list[tuple[str, str, list[tuple[str, str]], str, str]] = [
 ]
 
 
+def demo_totp_key() -> str:
+    """The demo secret as django-otp stores it (hex)."""
+    return base64.b32decode(DEMO_TOTP_SECRET).hex()
+
+
 def _demo_user(username: str, first_name: str, last_name: str) -> tuple[User, bool]:
     existing = User.objects.filter(username=username).first()
     if existing is not None:
@@ -216,6 +228,7 @@ def _demo_user(username: str, first_name: str, last_name: str) -> tuple[User, bo
     user = account_services.user_create(
         username=username, password=DEMO_PASSWORD, first_name=first_name, last_name=last_name
     )
+    TOTPDevice.objects.create(user=user, name=DEMO_TOTP_DEVICE, key=demo_totp_key(), confirmed=True)
     return user, True
 
 

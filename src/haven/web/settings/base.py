@@ -18,6 +18,9 @@ HAVEN_DATA_DIR = private_directory(environment.data_dir())
 # Encryption keys for haven.privacy; production keeps them outside the data directory.
 HAVEN_KEY_DIR = environment.key_dir(HAVEN_DATA_DIR)
 
+# True only in production settings (and modules built on them): `haven demo` refuses.
+HAVEN_PRODUCTION = False
+
 SECRET_KEY = environment.secret_key(HAVEN_DATA_DIR)
 DEBUG = environment.debug()
 ALLOWED_HOSTS = environment.allowed_hosts(["127.0.0.1", "localhost"])
@@ -33,6 +36,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "haven.web.accounts",
     "haven.web.reporting",
     "haven.web.ledger",
@@ -48,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "haven.web.accounts.middleware.SecondFactorMiddleware",
     "haven.web.views.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -115,6 +123,13 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "ip_address"]
+
+# The second factor (django-otp 1.7): every sign-in needs a TOTP code, or one of the
+# single-use recovery codes, after the password (haven.web.accounts.second_factor).
+# A wrong code makes the next try on that device wait 1, 2, 4, 8… seconds.
+OTP_TOTP_ISSUER = "Haven"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Argon2id first: new and re-hashed passwords use it.
 PASSWORD_HASHERS = [

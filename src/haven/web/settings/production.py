@@ -16,6 +16,7 @@ environment.require_production()
 
 from haven.web.settings.base import *  # noqa: E402
 
+HAVEN_PRODUCTION = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = True
