@@ -4,9 +4,9 @@
 # peer engine (OPA's Rego, via regopy / rego-cpp) against the same decisions. The
 # Cedar file is the reference: its header carries the sources and judgement calls.
 #
-# Input: one case of DESIGN.md §3, an object with the eleven attributes
-#   action, recipient, role, offence, status_concern, purpose, stage, consent,
-#   risk_to_others, risk_to_life, regularisation_support.
+# Input: one case of docs/decision-space.md (version 2), an object with the eleven
+#   attributes action, recipient, role, offence, status_concern, status_source, purpose,
+#   stage, consent, risk_to_others, regularisation_support.
 # Output:
 #   allow    true only when some permit matches and no forbid matches (Cedar:
 #            default deny, forbid overrides permit);
@@ -23,89 +23,96 @@ import rego.v1
 
 default allow := false
 
-suspect_roles := {"suspect", "victim_and_suspect"}
+reporter_roles := {"victim", "witness", "victim_and_suspect", "family_member"}
 
-protected_roles := {"victim", "witness", "victim_and_suspect"}
+victim_and_witness_roles := {"victim", "witness", "victim_and_suspect"}
 
-suspected_or_confirmed := {"suspected", "confirmed"}
+victim_roles := {"victim", "victim_and_suspect"}
 
-# --- permits: routine police work --------------------------------------------------
+# A concern raised only by the person reported, and no more than a suspicion.
+on_their_word if {
+	input.role in reporter_roles
+	input.status_source == "suspect"
+	input.status_concern in {"doubt", "suspected"}
+}
+
+# --- permits: police work that does not reach Immigration Enforcement ----------------
 
 permits contains "allow-pnc-check-for-police-purposes" if {
 	input.action == "pnc_check"
+	input.role in victim_and_witness_roles
 	input.purpose in {"safeguarding", "investigation", "public_protection"}
-}
-
-permits contains "allow-immigration-checks-on-suspects" if {
-	input.action in {"pnc_check", "status_check"}
-	input.role in suspect_roles
-	input.purpose in {"immigration_control", "investigation", "public_protection"}
-}
-
-permits contains "allow-sharing-with-safeguarding-partners" if {
-	input.action == "disclose"
-	input.recipient == "safeguarding_partner"
-	input.purpose in {"safeguarding", "public_protection"}
 }
 
 permits contains "allow-sharing-with-support-services" if {
 	input.action == "disclose"
 	input.recipient == "support_service"
+	input.role in reporter_roles
 	input.purpose in {"safeguarding", "regularisation_support"}
 }
 
-permits contains "allow-sharing-with-police" if {
+permits contains "allow-sharing-with-safeguarding-partners" if {
 	input.action == "disclose"
-	input.recipient == "police"
-	input.purpose in {"safeguarding", "investigation", "public_protection"}
+	input.recipient == "safeguarding_partner"
+	input.role in reporter_roles
+	input.purpose == "safeguarding"
 }
 
-permits contains "allow-disclosure-of-suspects-to-immigration-enforcement" if {
+permits contains "allow-nrm-referral-with-consent" if {
 	input.action == "disclose"
-	input.recipient == "immigration_enforcement"
-	input.role in suspect_roles
-	input.status_concern in suspected_or_confirmed
-	input.purpose in {"immigration_control", "investigation", "public_protection"}
-}
-
-permits contains "allow-immigration-arrest-of-suspects" if {
-	input.action == "immigration_arrest"
-	input.role in suspect_roles
-	input.status_concern in suspected_or_confirmed
-}
-
-permits contains "allow-enforcement-where-status-suspected-or-confirmed" if {
-	input.action == "enforcement"
-	input.status_concern in suspected_or_confirmed
+	input.recipient == "nrm"
+	input.role in victim_roles
+	input.offence == "modern_slavery"
+	input.consent == "given"
 }
 
 # --- forbids: the firewall ---------------------------------------------------------
 
-forbids contains "deny-status-checks-on-victims-and-witnesses" if {
+forbids contains "deny-status-checks-on-victims-witnesses-and-family" if {
 	input.action == "status_check"
-	input.role in protected_roles
+	input.role in reporter_roles
 }
 
-forbids contains "deny-disclosure-to-immigration-enforcement" if {
+forbids contains "deny-disclosure-of-victims-witnesses-and-family-to-immigration-enforcement" if {
 	input.action == "disclose"
 	input.recipient == "immigration_enforcement"
-	input.role in protected_roles
+	input.role in reporter_roles
 }
 
-forbids contains "deny-pnc-check-for-immigration-control" if {
+forbids contains "deny-pnc-check-for-immigration-control-of-victims-witnesses-and-family" if {
 	input.action == "pnc_check"
-	input.role in protected_roles
+	input.role in reporter_roles
 	input.purpose == "immigration_control"
 }
 
-forbids contains "deny-immigration-arrest-of-victims-and-witnesses" if {
+forbids contains "deny-immigration-arrest-of-victims-witnesses-and-family" if {
 	input.action == "immigration_arrest"
-	input.role in protected_roles
+	input.role in reporter_roles
 }
 
-forbids contains "deny-enforcement-against-victims-and-witnesses" if {
+forbids contains "deny-enforcement-against-victims-witnesses-and-family" if {
 	input.action == "enforcement"
-	input.role in protected_roles
+	input.role in reporter_roles
+}
+
+# --- forbids: 8 U.S.C. § 1367, adapted (nothing on the reported person's word alone) --
+
+forbids contains "deny-status-check-on-the-word-of-the-person-reported" if {
+	input.action == "status_check"
+	on_their_word
+	input.consent != "given"
+}
+
+forbids contains "deny-passing-on-the-word-of-the-person-reported" if {
+	input.action == "disclose"
+	input.recipient == "immigration_enforcement"
+	on_their_word
+	input.consent != "given"
+}
+
+forbids contains "deny-immigration-action-on-the-word-of-the-person-reported" if {
+	input.action in {"immigration_arrest", "enforcement"}
+	on_their_word
 }
 
 # --- the decision ------------------------------------------------------------------

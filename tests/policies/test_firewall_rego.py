@@ -1,4 +1,4 @@
-"""bench/firewall.rego is a faithful translation of the shipped firewall.cedar.
+"""bench/firewall.rego is a faithful, rule-for-rule translation of the shipped firewall.cedar.
 
 The colleague's benchmark (bench/policy_decide.py) measures regopy against this file,
 so it must give Cedar's decision and Cedar's determining rule ids on every case.
@@ -63,7 +63,7 @@ def test_rego_agrees_with_cedar_everywhere(bundle):
     space = representative_space("firewall")
     for values in itertools.product(*space.values()):
         case = dict(zip(space, values, strict=True))
-        decision, reasons, _ = decide("firewall", case)
+        decision, reasons, _ = decide("firewall", case, require_feasible=False)
         allow, rego_decision, rego_reasons = rego_decide(interpreter, bundle, case)
         assert (allow, rego_decision, rego_reasons) == (decision == "allow", decision, reasons), (
             case
