@@ -39,9 +39,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "haven.web.accounts",
     "haven.web.reporting",
     "haven.web.ledger",
+    "haven.web.oversight",
+    "haven.web.scheduling",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +88,14 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": environment.database(HAVEN_DATA_DIR / "haven.sqlite3")}
+
+# Scheduled jobs (haven.web.scheduling): django-tasks on the database, run by
+# `haven tasks run`. Checkpoints are signed on this fixed interval, never per commit.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+HAVEN_CHECKPOINT_INTERVAL = environment.checkpoint_interval()
+# Read-only key-encryption keys from the environment (HAVEN_KEK_*), before the key
+# directory (docs/privacy.md).
+HAVEN_ENVIRONMENT_KEKS = environment.environment_keks()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis at HAVEN_REDIS_URL, else process memory: never disk (the throttle's key is here).

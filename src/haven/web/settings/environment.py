@@ -174,6 +174,28 @@ def cache() -> dict:
     }
 
 
+def checkpoint_interval() -> int:
+    """Seconds between signed checkpoints: `HAVEN_CHECKPOINT_INTERVAL`, default one hour."""
+    value = os.environ.get("HAVEN_CHECKPOINT_INTERVAL", "").strip() or "3600"
+    if not value.isdigit() or not 60 <= int(value) <= 86400:
+        raise ConfigurationError(
+            f"HAVEN_CHECKPOINT_INTERVAL must be a whole number of seconds from 60 to 86400 "
+            f"(got {value!r})"
+        )
+    return int(value)
+
+
+def environment_keks() -> dict[str, str]:
+    """The `HAVEN_KEK_*` variables: key-encryption keys supplied by the platform."""
+    return {name: value for name, value in os.environ.items() if name.startswith("HAVEN_KEK_")}
+
+
+def ledger_trust_file() -> Path | None:
+    """`HAVEN_LEDGER_TRUST_FILE`: the verifier keys `haven ledger verify` trusts by default."""
+    configured = os.environ.get("HAVEN_LEDGER_TRUST_FILE", "").strip()
+    return Path(configured) if configured else None
+
+
 def secret_key(directory: Path) -> str:
     """`HAVEN_SECRET_KEY`, or a key generated once and kept under the data directory (mode 0600)."""
     from_env = os.environ.get("HAVEN_SECRET_KEY")
