@@ -190,7 +190,7 @@ def test_a_malformed_leaves_line_is_reported_at_its_position(
     lines[17] = lines[17][:-1] + "!"
     (copy / "leaves").write_text("".join(line + "\n" for line in lines))
     with pytest.raises(LogVerificationError) as caught:
-        verify_export(copy)
+        verify_export(copy, vkey=export.signer.verifier.vkey)
     assert (caught.value.position, caught.value.reason) == (17, "malformed_leaf")
 
 
@@ -215,7 +215,7 @@ def test_export_refuses_a_non_empty_directory_and_mismatched_leaves(
 @pytest.mark.parametrize("size", [0, 1, 2, 255, 256, 257, 511, 512, 65_537])
 def test_every_shape_of_tree_verifies_and_locates(tmp_path: Path, size: int) -> None:
     export = make_export(tmp_path / "ledger", size)
-    assert verify_export(export.directory).size == size
+    assert verify_export(export.directory, vkey=export.signer.verifier).size == size
     assert_fails_at(export, [*export.leaves, b"x"], size, "extra_leaves")
     for index in {0, size // 2, size - 1} if size else set():
         leaves = list(export.leaves)
@@ -262,3 +262,90 @@ def test_any_of_several_trusted_keys_verifies_across_a_rotation(export: Export) 
     verify_log(export.leaves, export.note, [old.verifier, export.signer.verifier])
     with pytest.raises(InvalidSignatureError):
         verify_log(export.leaves, export.note, [old.verifier])
+
+
+def test_an_export_is_verified_only_against_a_key_the_caller_names(export: Export) -> None:
+    with pytest.raises(ValueError, match="no trusted key"):
+        verify_export(export.directory)
+    # Its own key, when asked for: that proves only that the export agrees with itself.
+    assert verify_export(export.directory, trust_export_key=True).size == 300
+
+
+def _copy(export: Export, tmp_path: Path) -> Path:
+    copy = tmp_path / "copy"
+    shutil.copytree(export.directory, copy)
+    return copy
+
+
+@pytest.mark.parametrize("path", ["tile/0/000", "tile/0/001.p/44", "tile/1/000.p/1"])
+def test_a_tampered_tile_is_reported_even_when_the_leaves_verify(
+    export: Export, tmp_path: Path, path: str
+) -> None:
+    copy = _copy(export, tmp_path)
+    data = bytearray((copy / path).read_bytes())
+    data[-1] ^= 0x01
+    (copy / path).write_bytes(bytes(data))
+    with pytest.raises(LogVerificationError) as caught:
+        verify_export(copy, vkey=export.signer.verifier)
+    assert (caught.value.reason, caught.value.tile) == ("tile_mismatch", path)
+
+
+@pytest.mark.parametrize(
+    "path", ["tile/0/002", "tile/0/001.p/43", "tile/2/000.p/1", "tile/0/notes.txt", "tile/x"]
+)
+def test_an_extra_file_under_tile_is_reported(export: Export, tmp_path: Path, path: str) -> None:
+    copy = _copy(export, tmp_path)
+    (copy / path).parent.mkdir(parents=True, exist_ok=True)
+    (copy / path).write_bytes(b"\0" * 32)
+    with pytest.raises(LogVerificationError) as caught:
+        verify_export(copy, vkey=export.signer.verifier)
+    assert (caught.value.reason, caught.value.tile) == ("extra_tile", path)
+
+
+def test_a_missing_tile_is_reported(export: Export, tmp_path: Path) -> None:
+    copy = _copy(export, tmp_path)
+    (copy / "tile/1/000.p/1").unlink()
+    with pytest.raises(LogVerificationError) as caught:
+        verify_export(copy, vkey=export.signer.verifier)
+    assert (caught.value.reason, caught.value.tile) == ("missing_tile", "tile/1/000.p/1")
+
+
+def test_entry_bundles_are_checked_against_the_leaves(tmp_path: Path) -> None:
+    leaves = [b"event-%05d" % i for i in range(300)]
+    log = MerkleLog()
+    log.append(leaves)
+    signer = generate_signer(ORIGIN)
+    note = sign_checkpoint(Checkpoint(ORIGIN, 300, log.root()), signer)
+    directory = tmp_path / "export"
+    write_export(
+        directory, leaves=leaves, checkpoint_note=note, vkey=signer.verifier.vkey,
+        entry_bundles=True,
+    )  # fmt: skip
+    assert verify_export(directory, vkey=signer.verifier).size == 300
+    bundle = directory / "tile/entries/001.p/44"
+    data = bytearray(bundle.read_bytes())
+    data[5] ^= 0x01
+    bundle.write_bytes(bytes(data))
+    with pytest.raises(LogVerificationError) as caught:
+        verify_export(directory, vkey=signer.verifier)
+    assert (caught.value.reason, caught.value.tile) == ("tile_mismatch", "tile/entries/001.p/44")
+    bundle.unlink()  # one bundle gone while another is present
+    with pytest.raises(LogVerificationError) as caught:
+        verify_export(directory, vkey=signer.verifier)
+    assert (caught.value.reason, caught.value.tile) == ("missing_tile", "tile/entries/001.p/44")
+
+
+def test_a_trust_file_holds_several_keys_and_comments(export: Export) -> None:
+    from haven.ledger.errors import InvalidNoteError
+    from haven.ledger.export import parse_trusted_keys
+
+    old = generate_signer(ORIGIN).verifier
+    keys = parse_trusted_keys(
+        f"# before the rotation\n{old.vkey}\n\n{export.signer.verifier.vkey}\n"
+    )
+    assert keys == [old, export.signer.verifier]
+    assert verify_export(export.directory, vkey=keys).size == 300
+    with pytest.raises(InvalidNoteError, match="line 2"):
+        parse_trusted_keys(f"{old.vkey}\nnot a key\n")
+    with pytest.raises(InvalidNoteError, match="no verifier key"):
+        parse_trusted_keys("# empty\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import sys
 from pathlib import Path
 
 from haven.commands import CommandError
@@ -44,14 +45,30 @@ def register(commands: argparse._SubParsersAction) -> None:
     consistency.set_defaults(run=consistency_command)
 
     verify = sub.add_parser(
-        "verify", help="verify an export: recompute the root, check the signature"
+        "verify",
+        help="verify an export against a key you trust: recompute the root, check the "
+        "signature and every tile (needs no database)",
     )
     verify.add_argument("directory", metavar="DIR", type=Path)
     verify.add_argument(
         "--vkey",
-        help="the trusted verifier key (default: DIR/vkey, which only proves self-consistency)",
+        metavar="KEY|FILE",
+        help="the log's verifier key, pinned out of band, or a file that holds it",
     )
-    verify.add_argument("--json", action="store_true")
+    verify.add_argument(
+        "--trust",
+        metavar="FILE",
+        type=Path,
+        help="a trust file: the verifier keys you trust, one a line (default: "
+        "HAVEN_LEDGER_TRUST_FILE)",
+    )
+    verify.add_argument(
+        "--trust-export-key",
+        action="store_true",
+        help="check against DIR/vkey instead: proves only that the export agrees with "
+        "itself, so it always exits non-zero",
+    )
+    verify.add_argument("--json", action="store_true", help="JSON on stdout")
     verify.set_defaults(run=verify_command)
 
     checkpoint = sub.add_parser("checkpoint", help="sign the current tree head and print it")
@@ -123,60 +140,134 @@ def consistency_command(args: argparse.Namespace) -> int:
     return 0
 
 
+NO_TRUSTED_KEY = (
+    "no trusted key: pin the log's verifier key with --vkey KEY|FILE or --trust FILE "
+    "(or set HAVEN_LEDGER_TRUST_FILE), taking it from the operator, not from the export; "
+    "--trust-export-key checks the export only against itself"
+)
+SELF_CONSISTENT_ONLY = (
+    "WARNING: checked against the export's own key (DIR/vkey), so this proves only that "
+    "the export agrees with itself, not that it is the log you meant to check: anyone "
+    "can write a self-consistent export; pin the log's key with --vkey or --trust"
+)
+SELF_CONSISTENT_STATUS = 1
+"""`--trust-export-key` on an export that agrees with itself: not an error, not a pass."""
+
+
+def _read_key_file(path: Path, what: str) -> list:
+    from haven.ledger.errors import InvalidNoteError
+    from haven.ledger.export import parse_trusted_keys
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"cannot read {what} {path}: {_os_reason(error)}") from None
+    try:
+        return parse_trusted_keys(text, source=str(path))
+    except InvalidNoteError as error:
+        raise CommandError(f"{what} {path}: {error}") from None
+
+
+def _os_reason(error: Exception) -> str:
+    return getattr(error, "strerror", None) or str(error)
+
+
+def trusted_keys(args: argparse.Namespace) -> list:
+    """The verifier keys `verify` trusts: --vkey, --trust, else HAVEN_LEDGER_TRUST_FILE."""
+    from haven.ledger.errors import InvalidNoteError
+    from haven.ledger.note import parse_vkey
+    from haven.web.settings.environment import ledger_trust_file
+
+    keys = []
+    if args.vkey is not None:
+        if Path(args.vkey).is_file():
+            keys += _read_key_file(Path(args.vkey), "--vkey file")
+        else:
+            try:
+                keys.append(parse_vkey(args.vkey.strip()))
+            except (InvalidNoteError, ValueError) as error:
+                raise CommandError(
+                    f"--vkey is neither a verifier key (name+id+key) nor a file: {error}"
+                ) from None
+    if args.trust is not None:
+        keys += _read_key_file(args.trust, "trust file")
+    if not keys and not args.trust_export_key:
+        default = ledger_trust_file()
+        if default is not None:
+            keys += _read_key_file(default, "trust file (HAVEN_LEDGER_TRUST_FILE)")
+    return keys
+
+
+def _print_failure(args: argparse.Namespace, error: Exception, **extra: object) -> None:
+    if args.json:
+        document = {
+            "verified": False,
+            "reason": getattr(error, "reason", None) or type(error).__name__,
+            "position": getattr(error, "position", None),
+            "error": str(error),
+            **extra,
+        }
+        if getattr(error, "tile", None) is not None:
+            document["tile"] = error.tile
+        print(json.dumps(document))
+
+
 def verify_command(args: argparse.Namespace) -> int:
     from haven.ledger.errors import LedgerError, LogVerificationError
     from haven.ledger.export import verify_export
 
-    vkey = args.vkey
-    if vkey is not None and Path(vkey).is_file():
-        vkey = Path(vkey).read_text(encoding="utf-8")
+    if args.trust_export_key and (args.vkey is not None or args.trust is not None):
+        raise CommandError(
+            "--trust-export-key checks the export against its own key: give it without "
+            "--vkey and --trust"
+        )
+    keys = trusted_keys(args)
+    if not keys and not args.trust_export_key:
+        raise CommandError(NO_TRUSTED_KEY)
     try:
-        checkpoint = verify_export(args.directory, vkey=vkey)
+        checkpoint = verify_export(
+            args.directory, vkey=keys or None, trust_export_key=args.trust_export_key
+        )
     except FileNotFoundError as error:
         raise CommandError(
             f"{args.directory} is not a complete export: {error.filename} is missing"
         ) from None
     except LogVerificationError as error:
-        if args.json:
-            print(
-                json.dumps(
-                    {
-                        "verified": False,
-                        "reason": error.reason,
-                        "position": error.position,
-                        "error": str(error),
-                    }
-                )
-            )
+        _print_failure(args, error)
         raise CommandError(f"verification failed: {error}") from None
     except (LedgerError, ValueError) as error:
+        _print_failure(args, error)
+        raise CommandError(f"verification failed: {error}") from None
+    summary = {
+        "origin": checkpoint.origin,
+        "size": checkpoint.size,
+        "root": _b64(checkpoint.root_hash),
+    }
+    if args.trust_export_key:
+        print(f"haven: {SELF_CONSISTENT_ONLY}", file=sys.stderr)
         if args.json:
             print(
                 json.dumps(
                     {
                         "verified": False,
-                        "reason": type(error).__name__,
+                        "reason": "key_not_pinned",
                         "position": None,
-                        "error": str(error),
+                        "error": SELF_CONSISTENT_ONLY,
+                        "self_consistent": True,
+                        **summary,
                     }
                 )
             )
-        raise CommandError(f"verification failed: {error}") from None
-    if args.json:
-        print(
-            json.dumps(
-                {
-                    "verified": True,
-                    "origin": checkpoint.origin,
-                    "size": checkpoint.size,
-                    "root": _b64(checkpoint.root_hash),
-                }
+        else:
+            print(
+                f"self-consistent only: {checkpoint.size} entries of {checkpoint.origin}, "
+                f"root {summary['root']}, signed by the export's own key"
             )
-        )
+        return SELF_CONSISTENT_STATUS
+    if args.json:
+        print(json.dumps({"verified": True, **summary}))
     else:
-        print(
-            f"verified: {checkpoint.size} entries of {checkpoint.origin}, root {_b64(checkpoint.root_hash)}"
-        )
+        print(f"verified: {checkpoint.size} entries of {checkpoint.origin}, root {summary['root']}")
     return 0
 
 

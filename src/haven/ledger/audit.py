@@ -166,12 +166,28 @@ def verify_log(
         LogVerificationError: with ``reason`` and ``position`` (the first bad leaf,
             or None if no authenticated tiles are available to locate it).
     """
+    return verify_log_rows(leaves, checkpoint_note, verifier, origin=origin, tiles=tiles)[0]
+
+
+def verify_log_rows(
+    leaves: Sequence[bytes],
+    checkpoint_note: str | bytes,
+    verifier: NoteVerifier | str | Sequence[NoteVerifier],
+    *,
+    origin: str | None = None,
+    tiles: TileReader | None = None,
+) -> tuple[Checkpoint, list[list[bytes]]]:
+    """As :func:`verify_log`, also returning the tree's rows at Merkle levels 0, 8, 16, ….
+
+    Those rows are what the C2SP hash tiles hold, so an export's tiles can be checked
+    against them without hashing the leaves again.
+    """
     verifiers = [parse_vkey(verifier)] if isinstance(verifier, str) else verifier
     checkpoint = open_checkpoint(checkpoint_note, verifiers, origin=origin)
     count = len(leaves)
     root, rows = merkle_rows(leaf_hashes(leaves), keep_every=TILE_HEIGHT)
     if count == checkpoint.size and hmac.compare_digest(root, checkpoint.root_hash):
-        return checkpoint
+        return checkpoint, rows
 
     size = checkpoint.size
     if tiles is None:

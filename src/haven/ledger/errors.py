@@ -57,12 +57,19 @@ class LogVerificationError(LedgerError):
 
     Attributes:
         reason: a short machine-readable failure class, one of ``leaf_mismatch``,
-            ``missing_leaves``, ``extra_leaves``, ``root_mismatch``.
+            ``missing_leaves``, ``extra_leaves``, ``root_mismatch``,
+            ``malformed_leaf``, or, for an export's tiles, ``tile_mismatch``,
+            ``extra_tile`` or ``missing_tile``.
         position: the index of the first leaf that is wrong, missing or extra, or
-            ``None`` when the position cannot be located (no usable tiles).
+            ``None`` when the position cannot be located (no usable tiles) or the
+            failure is in a tile.
+        tile: the export path of the tile at fault (``tile/0/001.p/44``), or None.
     """
 
-    def __init__(self, message: str, *, reason: str, position: int | None) -> None:
+    def __init__(
+        self, message: str, *, reason: str, position: int | None, tile: str | None = None
+    ) -> None:
         super().__init__(message)
         self.reason = reason
         self.position = position
+        self.tile = tile

@@ -10,6 +10,12 @@ Layout of ``DIR``:
 * ``tile/<L>/<N>[.p/<W>]`` — the C2SP tlog-tiles hash tiles of the tree of that
   size, which let :func:`haven.ledger.audit.verify_log` locate the first bad leaf;
 * optionally ``tile/entries/<N>[.p/<W>]`` — the same leaves as entry bundles.
+
+Verifying an export (:func:`verify_export`) needs a key the verifier trusts, pinned
+out of band; the export's own ``vkey`` proves only that the export agrees with itself,
+so it is used only when asked for explicitly (``trust_export_key=True``). Every file
+under ``tile/`` is checked against the leaves too: a tampered, extra or missing tile
+is reported, because mirrors serve those files to clients that never see the leaves.
 """
 
 from __future__ import annotations
@@ -19,14 +25,22 @@ import binascii
 from collections.abc import Sequence
 from pathlib import Path
 
-from haven.ledger.audit import verify_log
+from haven.ledger.audit import verify_log_rows
 from haven.ledger.checkpoint import Checkpoint, open_checkpoint
-from haven.ledger.errors import LogVerificationError
+from haven.ledger.errors import (
+    InvalidNoteError,
+    InvalidTileError,
+    LogVerificationError,
+)
 from haven.ledger.note import NoteVerifier, parse_vkey
 from haven.ledger.tiles import (
     TILE_HEIGHT,
+    TILE_WIDTH,
     check_entry_size,
     directory_tile_reader,
+    encode_entry_bundle,
+    parse_tile_path,
+    tiles_for_size,
     write_tiles_from_rows,
 )
 from haven.ledger.tree import leaf_hashes, merkle_rows
@@ -34,6 +48,7 @@ from haven.ledger.tree import leaf_hashes, merkle_rows
 CHECKPOINT_FILE = "checkpoint"
 VKEY_FILE = "vkey"
 LEAVES_FILE = "leaves"
+TILE_DIRECTORY = "tile"
 
 
 def write_export(
@@ -104,29 +119,150 @@ def read_leaves(path: str | Path) -> list[bytes]:
     return leaves
 
 
+def parse_trusted_keys(text: str, *, source: str = "trust file") -> list[NoteVerifier]:
+    """Parse a trust file: one verifier key a line; blank lines and ``#`` comments ignored.
+
+    Several keys may be trusted at once, e.g. the keys before and after a rotation.
+
+    Raises:
+        InvalidNoteError: naming the line that is not a verifier key, or if there is none.
+    """
+    keys: list[NoteVerifier] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            keys.append(parse_vkey(line))
+        except (InvalidNoteError, ValueError) as error:
+            raise InvalidNoteError(
+                f"line {number} of {source} is not a verifier key: {error}"
+            ) from error
+    if not keys:
+        raise InvalidNoteError(f"{source} holds no verifier key (one name+id+key a line)")
+    return keys
+
+
+def _tile_error(path: str, reason: str, message: str) -> LogVerificationError:
+    return LogVerificationError(message, reason=reason, position=None, tile=path)
+
+
+def check_export_tiles(
+    directory: str | Path, leaves: Sequence[bytes], rows: Sequence[Sequence[bytes]], size: int
+) -> int:
+    """Check every file under ``DIR/tile`` against the verified leaves; return how many.
+
+    ``rows`` are the tree's rows at Merkle levels 0, 8, 16, … (from
+    :func:`haven.ledger.audit.verify_log_rows`). Every hash tile of the tree of
+    ``size`` must be present and hold exactly the right hashes; entry bundles are
+    optional, but if any is present each must be and must hold exactly the leaves.
+    Any other file is an extra tile.
+
+    Raises:
+        LogVerificationError: ``tile_mismatch``, ``extra_tile`` or ``missing_tile``,
+            with the tile's path.
+    """
+    root = Path(directory)
+    tile_root = root / TILE_DIRECTORY
+    expected = {tile.path: tile for tile in tiles_for_size(size)}
+    bundles = {tile.entries_path: tile for tile in expected.values() if tile.level == 0}
+    seen: set[str] = set()
+    bundles_seen = 0
+    files = sorted(tile_root.rglob("*")) if tile_root.is_dir() else []
+    for file in files:
+        if file.is_dir():
+            continue
+        relative = file.relative_to(root).as_posix()
+        try:
+            tile, is_entries = parse_tile_path(relative)
+        except InvalidTileError:
+            tile, is_entries = None, False
+        if tile is None or relative not in (bundles if is_entries else expected):
+            raise _tile_error(
+                relative,
+                "extra_tile",
+                f"{relative} is not a tile of the signed tree of size {size}",
+            )
+        data = file.read_bytes()
+        first = tile.index * TILE_WIDTH
+        if is_entries:
+            want = encode_entry_bundle(leaves[first : first + tile.width])
+            bundles_seen += 1
+        else:
+            want = b"".join(rows[tile.level][first : first + tile.width])
+        if data != want:
+            raise _tile_error(
+                relative,
+                "tile_mismatch",
+                f"{relative} does not match the verified leaves ({_first_difference(data, want, is_entries)})",
+            )
+        seen.add(relative)
+    for path in expected:
+        if path not in seen:
+            raise _tile_error(path, "missing_tile", f"{path} is missing from the export")
+    if bundles_seen:
+        for path in bundles:
+            if path not in seen:
+                raise _tile_error(
+                    path,
+                    "missing_tile",
+                    f"{path} is missing, though other entry bundles are present",
+                )
+    return len(seen)
+
+
+def _first_difference(data: bytes, want: bytes, is_entries: bool) -> str:
+    if len(data) != len(want):
+        return f"{len(data)} bytes where {len(want)} were expected"
+    offset = next(i for i, (a, b) in enumerate(zip(data, want, strict=True)) if a != b)
+    return "an entry differs" if is_entries else f"hash {offset // 32} differs"
+
+
 def verify_export(
     directory: str | Path,
     *,
-    vkey: str | NoteVerifier | None = None,
+    vkey: str | NoteVerifier | Sequence[NoteVerifier] | None = None,
     origin: str | None = None,
+    trust_export_key: bool = False,
 ) -> Checkpoint:
-    """Verify an export directory; return its checkpoint.
+    """Verify an export directory against a trusted key; return its checkpoint.
 
     Args:
         directory: the export.
-        vkey: the trusted log key. If omitted, ``DIR/vkey`` is used, which only
-            proves the export is self-consistent, not that it is the real log.
+        vkey: the trusted log key(s), pinned out of band: a vkey string, a
+            :class:`NoteVerifier`, or several (one valid signature suffices).
         origin: if given, the checkpoint must name this origin.
+        trust_export_key: use ``DIR/vkey`` instead, which proves only that the export
+            is self-consistent, not that it is the real log. Needed when ``vkey`` is None.
 
     Raises:
-        LogVerificationError: naming the failure and the first bad leaf position.
+        ValueError: neither ``vkey`` nor ``trust_export_key`` was given.
+        LogVerificationError: naming the failure and the first bad leaf position, or
+            the tile at fault.
         InvalidSignatureError, InvalidNoteError, InvalidCheckpointError: if the
             checkpoint does not verify.
-        FileNotFoundError: if ``checkpoint`` or ``leaves`` is missing.
+        FileNotFoundError: if ``checkpoint`` or ``leaves`` (or ``vkey``, when it is
+            trusted) is missing; NotADirectoryError if ``directory`` is a file.
     """
     root = Path(directory)
+    verifiers: list[NoteVerifier]
     if vkey is None:
-        vkey = (root / VKEY_FILE).read_text(encoding="utf-8")
+        if not trust_export_key:
+            raise ValueError(
+                "no trusted key: pin the log's verifier key (vkey=…), or pass "
+                "trust_export_key=True to check the export only against itself"
+            )
+        verifiers = [parse_vkey((root / VKEY_FILE).read_text(encoding="utf-8").strip())]
+    elif isinstance(vkey, str):
+        verifiers = [parse_vkey(vkey.strip())]
+    elif isinstance(vkey, NoteVerifier):
+        verifiers = [vkey]
+    else:
+        verifiers = list(vkey)
     note = (root / CHECKPOINT_FILE).read_bytes()
     leaves = read_leaves(root / LEAVES_FILE)
-    return verify_log(leaves, note, vkey, origin=origin, tiles=directory_tile_reader(root))
+    checkpoint, rows = verify_log_rows(
+        leaves, note, verifiers, origin=origin, tiles=directory_tile_reader(root)
+    )
+    check_export_tiles(root, leaves, rows, checkpoint.size)
+    return checkpoint

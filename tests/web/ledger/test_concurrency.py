@@ -76,7 +76,10 @@ def test_concurrent_appenders_give_a_gapless_verifiable_log(isolated_database_ur
     export = tmp_path / "export"
     exported = _run([*haven, "ledger", "export", str(export)], env)
     assert exported.returncode == 0, exported.stderr
-    verified = _run([*haven, "ledger", "verify", str(export)], env)
+    from haven.ledger.note import read_signer
+
+    vkey = read_signer(tmp_path / "data" / "ledger" / "signing.key").verifier.vkey
+    verified = _run([*haven, "ledger", "verify", str(export), "--vkey", vkey], env)
     assert verified.returncode == 0, verified.stderr
     assert f"verified: {WORKERS * EACH} entries" in verified.stdout
 
