@@ -55,14 +55,25 @@ def totp_code(key_hex: str = TOTP_KEY, *, offset: int = 0) -> str:
     return f"{totp.token():06d}"
 
 
+def force(code: str) -> Force:
+    """A territorial force; reloaded from the list when a transactional test flushed them."""
+    if not Force.objects.exists():
+        from haven.web.accounts.forces import TERRITORIAL_FORCES
+
+        Force.objects.bulk_create(
+            Force(code=c, name=name, country=country) for c, name, country in TERRITORIAL_FORCES
+        )
+    return Force.objects.get(code=code)
+
+
 @pytest.fixture
 def met(db) -> Force:
-    return Force.objects.get(code="metropolitan")
+    return force("metropolitan")
 
 
 @pytest.fixture
 def kent(db) -> Force:
-    return Force.objects.get(code="kent")
+    return force("kent")
 
 
 def _staff(username: str, force: Force, role: Role) -> User:

@@ -85,7 +85,7 @@ def database_bytes(tmp_path: Path) -> bytes:
     return dump.stdout
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_canary_never_leaves_the_sealed_columns(
     client, officer, canary, canary_report, tmp_path, caplog
 ):
@@ -116,7 +116,7 @@ def test_the_canary_never_leaves_the_sealed_columns(
             assert token not in path.read_bytes(), f"the canary is in the export ({path})"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_error_page_about_a_damaged_report_shows_no_canary_and_no_traceback(
     officer, canary, canary_report, caplog
 ):

@@ -40,7 +40,7 @@ def test_every_periodic_job_is_booked_once(db):
     assert checkpoint.run_after.minute == 0 and checkpoint.run_after.second == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_signs_the_checkpoint_when_due_and_books_the_next(capsys):
     with transaction.atomic():
         ledger_record(SignedIn(user="staff_1"))
