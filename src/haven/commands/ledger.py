@@ -205,15 +205,15 @@ def _print_failure(args: argparse.Namespace, error: Exception, **extra: object) 
             "reason": getattr(error, "reason", None) or type(error).__name__,
             "position": getattr(error, "position", None),
             "error": str(error),
-            **extra,
         }
+        document.update(extra)
         if getattr(error, "tile", None) is not None:
             document["tile"] = error.tile
         print(json.dumps(document))
 
 
 def verify_command(args: argparse.Namespace) -> int:
-    from haven.ledger.errors import LedgerError, LogVerificationError
+    from haven.ledger.errors import LedgerError, LogVerificationError, RetiredKeyError
     from haven.ledger.export import verify_export
 
     if args.trust_export_key and (args.vkey is not None or args.trust is not None):
@@ -234,6 +234,18 @@ def verify_command(args: argparse.Namespace) -> int:
         ) from None
     except LogVerificationError as error:
         _print_failure(args, error)
+        raise CommandError(f"verification failed: {error}") from None
+    except RetiredKeyError as error:
+        _print_failure(
+            args,
+            error,
+            reason="retired_key",
+            position=None,
+            key_id=error.key_id,
+            rotation_position=error.position,
+            new_key_id=error.new_key_id,
+            new_vkey=error.new_vkey,
+        )
         raise CommandError(f"verification failed: {error}") from None
     except (LedgerError, ValueError) as error:
         _print_failure(args, error)

@@ -73,3 +73,32 @@ class LogVerificationError(LedgerError):
         self.reason = reason
         self.position = position
         self.tile = tile
+
+
+class RetiredKeyError(InvalidSignatureError):
+    """The checkpoint is not signed by the trusted key, and the log says that key was retired.
+
+    Attributes:
+        key_id: hex key ID of the trusted key that was retired.
+        position: log position of the ``key_rotation`` entry that retired it.
+        new_key_id: hex key ID it announced.
+        new_vkey: the verifier key it announced.
+        current_key_id: hex key ID at the end of the chain of rotations in the export.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        key_id: str,
+        position: int,
+        new_key_id: str,
+        new_vkey: str,
+        current_key_id: str,
+    ) -> None:
+        super().__init__(message)
+        self.key_id = key_id
+        self.position = position
+        self.new_key_id = new_key_id
+        self.new_vkey = new_vkey
+        self.current_key_id = current_key_id

@@ -23,16 +23,22 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from haven.ledger.audit import verify_log_rows
 from haven.ledger.checkpoint import Checkpoint, open_checkpoint
+from haven.ledger.commitments import parse_leaf
 from haven.ledger.errors import (
+    InvalidEventError,
     InvalidNoteError,
+    InvalidSignatureError,
     InvalidTileError,
     LogVerificationError,
+    RetiredKeyError,
 )
-from haven.ledger.note import NoteVerifier, parse_vkey
+from haven.ledger.events import parse_event
+from haven.ledger.note import SIGNATURE_LINE_PREFIX, NoteVerifier, parse_vkey
 from haven.ledger.tiles import (
     TILE_HEIGHT,
     TILE_WIDTH,
@@ -49,6 +55,8 @@ CHECKPOINT_FILE = "checkpoint"
 VKEY_FILE = "vkey"
 LEAVES_FILE = "leaves"
 TILE_DIRECTORY = "tile"
+SIGNING_KEY = "ledger_signing"
+"""The ``key`` of a ``key_rotation`` event that replaced the checkpoint signing key."""
 
 
 def write_export(
@@ -141,6 +149,106 @@ def parse_trusted_keys(text: str, *, source: str = "trust file") -> list[NoteVer
     if not keys:
         raise InvalidNoteError(f"{source} holds no verifier key (one name+id+key a line)")
     return keys
+
+
+@dataclass(frozen=True)
+class SigningKeyRotation:
+    """A ``key_rotation`` entry of the checkpoint signing key, as the public log shows it."""
+
+    position: int
+    old_key_id: str
+    new_key_id: str
+    new_vkey: str
+
+
+def signing_key_rotations(leaves: Sequence[bytes]) -> list[SigningKeyRotation]:
+    """Every rotation of the checkpoint signing key announced in ``leaves``, in log order.
+
+    ``key_rotation`` is a public kind, so its leaf is the event itself (format 2; format
+    1 leaves are read too). Leaves that do not parse are skipped: reporting them is
+    verification's job.
+    """
+    found = []
+    for position, leaf in enumerate(leaves):
+        if b"key_rotation" not in leaf:  # cheap filter: most leaves are commitments
+            continue
+        try:
+            event = parse_leaf(leaf).event
+        except InvalidEventError:
+            try:
+                event = parse_event(leaf)
+            except InvalidEventError:
+                continue
+        if not event or event.get("kind") != "key_rotation":
+            continue
+        payload = event.get("payload", {})
+        if payload.get("key") != SIGNING_KEY:
+            continue
+        found.append(
+            SigningKeyRotation(
+                position=position,
+                old_key_id=str(payload.get("old_key_id", "")),
+                new_key_id=str(payload.get("new_key_id", "")),
+                new_vkey=str(payload.get("new_vkey", "")),
+            )
+        )
+    return found
+
+
+def _note_key_ids(note: bytes) -> set[str]:
+    """Hex key IDs of a note's signature lines (unverified; for messages only)."""
+    ids = set()
+    for line in note.decode("utf-8", "replace").split("\n"):
+        if not line.startswith(SIGNATURE_LINE_PREFIX):
+            continue
+        fields = line[len(SIGNATURE_LINE_PREFIX) :].split(" ")
+        try:
+            ids.add(base64.b64decode(fields[-1], validate=True)[:4].hex())
+        except (binascii.Error, ValueError):
+            continue
+    return ids
+
+
+def retired_key_error(
+    leaves: Sequence[bytes], note: bytes, trusted: Sequence[NoteVerifier]
+) -> RetiredKeyError | None:
+    """If a trusted key did not sign ``note`` because the log retired it, say where.
+
+    Follows the chain of signing-key rotations from the trusted key to the last key
+    the export announces. The leaves are not yet verified at this point (no trusted
+    signature covers them), so the message says so.
+    """
+    signed_by = _note_key_ids(note)
+    rotations = signing_key_rotations(leaves)
+    for verifier in trusted:
+        key_id = verifier.key_id.hex()
+        if key_id in signed_by:
+            continue  # it signed: the failure is something else
+        chain = []
+        current = key_id
+        for rotation in rotations:
+            if rotation.old_key_id == current:
+                chain.append(rotation)
+                current = rotation.new_key_id
+        if not chain:
+            continue
+        first = chain[0]
+        later = (
+            f"; {len(chain) - 1} later rotation(s) lead to key {current}" if len(chain) > 1 else ""
+        )
+        return RetiredKeyError(
+            f"the checkpoint is not signed by the trusted key {verifier.name}+{key_id}: the "
+            f"key_rotation entry at log position {first.position} retired it in favour of "
+            f"key {first.new_key_id}{later}. Check that hand-over against a checkpoint the "
+            f"old key signed at size {first.position + 1} or later, then trust the new key "
+            f"({first.new_vkey}); the leaves themselves are not verified yet",
+            key_id=key_id,
+            position=first.position,
+            new_key_id=first.new_key_id,
+            new_vkey=first.new_vkey,
+            current_key_id=current,
+        )
+    return None
 
 
 def _tile_error(path: str, reason: str, message: str) -> LogVerificationError:
@@ -239,6 +347,8 @@ def verify_export(
         ValueError: neither ``vkey`` nor ``trust_export_key`` was given.
         LogVerificationError: naming the failure and the first bad leaf position, or
             the tile at fault.
+        RetiredKeyError: the trusted key did not sign the checkpoint, and the export's
+            leaves hold the ``key_rotation`` entry that retired it.
         InvalidSignatureError, InvalidNoteError, InvalidCheckpointError: if the
             checkpoint does not verify.
         FileNotFoundError: if ``checkpoint`` or ``leaves`` (or ``vkey``, when it is
@@ -261,8 +371,14 @@ def verify_export(
         verifiers = list(vkey)
     note = (root / CHECKPOINT_FILE).read_bytes()
     leaves = read_leaves(root / LEAVES_FILE)
-    checkpoint, rows = verify_log_rows(
-        leaves, note, verifiers, origin=origin, tiles=directory_tile_reader(root)
-    )
+    try:
+        checkpoint, rows = verify_log_rows(
+            leaves, note, verifiers, origin=origin, tiles=directory_tile_reader(root)
+        )
+    except InvalidSignatureError as error:
+        retired = retired_key_error(leaves, note, verifiers)
+        if retired is not None:
+            raise retired from error
+        raise
     check_export_tiles(root, leaves, rows, checkpoint.size)
     return checkpoint

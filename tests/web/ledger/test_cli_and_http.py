@@ -241,6 +241,20 @@ def test_key_rotation_is_announced_in_the_log_and_vouched_for_by_the_old_key(
         capsys.readouterr()
         assert main(["ledger", "export", str(tmp_path / "out")]) == 0
         assert main(["ledger", "verify", str(tmp_path / "out"), "--vkey", new_vkey]) == 0
+        # The old key no longer signs: verify names it and the entry that retired it.
+        capsys.readouterr()
+        assert main(["ledger", "verify", str(tmp_path / "out"), "--vkey", old_vkey]) == 2
+        line = capsys.readouterr().err.strip()
+        old_id = parse_vkey(old_vkey).key_id.hex()
+        assert old_id in line and "key_rotation entry at log position 10" in line
+        assert main(["ledger", "verify", str(tmp_path / "out"), "--vkey", old_vkey, "--json"]) == 2
+        result = json.loads(capsys.readouterr().out)
+        assert (result["reason"], result["key_id"], result["rotation_position"]) == (
+            "retired_key",
+            old_id,
+            10,
+        )
+        assert result["new_vkey"] == new_vkey
     finally:
         forget_cached_keys()
 
