@@ -164,3 +164,26 @@ when { context.status_source != "suspect" && context.role == "victim" };
         "If you are a victim and the concern did not come from the person you reported, "
         "Immigration Enforcement may take action against you (rule act-on-abusers-word of p)."
     ]
+
+
+def test_where_a_policy_is_silent_the_notice_says_so_instead_of_promising() -> None:
+    compiled = compile_policy(load_policy_text(FIREWALL_TEXT, policy_id="fw"), use_cache=False)
+    document = notice(compiled, TEST_PROMISES)
+    assert document.conditions == ()
+    assert {silence.action for silence in document.silences} == set(IE_ACTIONS)
+    flowing = " ".join(render_notice(document).split()).lower()
+    assert "this policy does not say whether police may pass your details" in flowing
+    assert "the situations the policy does not address" in flowing
+
+
+@pytest.mark.parametrize(("kind", "name"), ALL_POLICIES)
+def test_conditions_and_silences_never_overlap(kind: str, name: str) -> None:
+    compiled = _compiled(kind, name)
+    document = notice(compiled, [])
+    seen = np.zeros(SIZE, dtype=np.int64)
+    for region in (*document.conditions, *document.silences):
+        seen[box_points(region.box)] += 1
+    assert seen.max(initial=0) <= 1
+    stated = compiled.table.stated_mask()
+    for silence in document.silences:
+        assert not stated[box_points(silence.box)].any()

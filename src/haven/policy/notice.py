@@ -104,6 +104,8 @@ class Notice:
     promises: tuple[Promise, ...]
     """The catalogue promises that hold under this policy."""
     conditions: tuple[ExposureCondition, ...]
+    silences: tuple[ExposureCondition, ...] = ()
+    """Where the policy says nothing either way (only its default deny decides)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -112,6 +114,7 @@ class Notice:
             "title": self.title,
             "promises": [{"id": p.id, "text": p.english} for p in self.promises],
             "conditions": [condition.to_json() for condition in self.conditions],
+            "silences": [silence.to_json() for silence in self.silences],
         }
 
 
@@ -123,28 +126,49 @@ def notice(compiled: CompiledPolicy, promises: Iterable[Promise] | None = None) 
     """
     catalogue = tuple(load_promises() if promises is None else promises)
     holding = tuple(holding_promises(check(compiled, catalogue)))
+    conditions, silences = exposure_conditions(compiled)
     return Notice(
         policy=compiled.id,
         version=compiled.version,
         title=compiled.policy.title,
         promises=holding,
-        conditions=tuple(exposure_conditions(compiled)),
+        conditions=tuple(conditions),
+        silences=tuple(silences),
     )
 
 
-def exposure_conditions(compiled: CompiledPolicy) -> list[ExposureCondition]:
-    """Exact regions of allowed, IE-reaching actions on victims and witnesses."""
+_DENIED, _ALLOWED, _SILENT = 0, 1, 2
+
+
+def exposure_conditions(
+    compiled: CompiledPolicy,
+) -> tuple[list[ExposureCondition], list[ExposureCondition]]:
+    """Exact regions of allowed, IE-reaching actions on reporters and named relatives, and
+    the regions where the policy is silent about them (neither allowed nor forbidden)."""
     table = compiled.table
     ids = table.outcome_ids.reshape(SHAPE)
     feasible = feasible_mask()
-    allowed = np.array([outcome.allowed for outcome in table.outcomes])
+    label_of = np.array(
+        [
+            _ALLOWED if outcome.allowed else _DENIED if outcome.stated else _SILENT
+            for outcome in table.outcomes
+        ],
+        dtype=np.int8,
+    )
     order = {rule.id: index for index, rule in enumerate(compiled.policy.rules)}
     conditions: list[ExposureCondition] = []
+    silences: list[ExposureCondition] = []
     for action in IE_ACTIONS:
         domain = _domain(action)
         region_ids = region_view(ids, domain)
-        boxes = partition_labels(allowed[region_ids].astype(np.int8), domain, skip=0)
-        for box in boxes.get(1, []):
+        boxes = partition_labels(label_of[region_ids], domain, skip=_DENIED)
+        for box in boxes.get(_SILENT, []):
+            silences.append(
+                ExposureCondition(
+                    action=action, box=box, rules=(), text=describe_silence(action, box)
+                )
+            )
+        for box in boxes.get(_ALLOWED, []):
             present = np.unique(region_view(ids, box)[region_view(feasible, box)]).tolist()
             rule_ids = {rule_id for k in present for rule_id in table.outcomes[k].rule_ids}
             rules = tuple(
@@ -158,7 +182,7 @@ def exposure_conditions(compiled: CompiledPolicy) -> list[ExposureCondition]:
                     text=describe(action, box, rules, compiled.id),
                 )
             )
-    return conditions
+    return conditions, silences
 
 
 def _domain(action: str) -> Box:
@@ -358,6 +382,24 @@ def describe_condition(name: str, values: Sequence[Any]) -> str:
 
 def describe(action: str, box: Box, rules: Sequence[Reason], policy: str) -> str:
     """One sentence: the conditions of a region, what may happen, and the rules."""
+    clauses, outcome = _clauses(action, box)
+    label = "rule" if len(rules) == 1 else "rules"
+    cited = f"{label} {_and([rule.id for rule in rules])} of {policy}"
+    if clauses:
+        sentence = f"If {_and(clauses)}, {outcome}"
+    else:
+        sentence = f"Whatever the circumstances, {outcome}"
+    return f"{sentence} ({cited})."
+
+
+def describe_silence(action: str, box: Box) -> str:
+    """One sentence for a region the policy says nothing about."""
+    clauses, outcome = _clauses(action, box)
+    where = f"If {_and(clauses)}, this" if clauses else "This"
+    return f"{where} policy does not say whether {outcome}."
+
+
+def _clauses(action: str, box: Box) -> tuple[list[str], str]:
     when = box_to_when(box)
     implied = _implied_pair_attribute(box)
     clauses = []
@@ -377,13 +419,7 @@ def describe(action: str, box: Box, rules: Sequence[Reason], policy: str) -> str
         # clause itself, first, already says so).
         clauses = clauses[:1] + [_about_them(clause) for clause in clauses[1:]]
         outcome = _about_them(outcome)
-    label = "rule" if len(rules) == 1 else "rules"
-    cited = f"{label} {_and([rule.id for rule in rules])} of {policy}"
-    if clauses:
-        sentence = f"If {_and(clauses)}, {outcome}"
-    else:
-        sentence = f"Whatever the circumstances, {outcome}"
-    return f"{sentence} ({cited})."
+    return clauses, outcome
 
 
 def _implied_pair_attribute(box: Box) -> str | None:
@@ -469,15 +505,24 @@ def render_notice(document: Notice, *, width: int = 88) -> str:
                 "named in a report."
             )
         )
-    lines += [
-        "",
-        textwrap.fill(
-            "This notice is computed from the policy itself. Each promise above was checked "
-            "in every situation it covers and is kept there by a rule of the policy, not by "
-            "its silence. The list of conditions is complete: outside them, the policy does "
-            "not allow a victim's, witness's or named family member's information to reach "
-            "Immigration Enforcement.",
-            width=width,
-        ),
-    ]
+    if document.silences:
+        lines += [
+            "",
+            "Where this policy says nothing (what happens there is not decided by it):",
+        ]
+        lines += [bullet(silence.text) for silence in document.silences]
+    closing = (
+        "This notice is computed from the policy itself. Each promise above was checked in "
+        "every situation it covers and is kept there by a rule of the policy, not by its "
+        "silence. The list of conditions is complete: outside them"
+    )
+    if document.silences:
+        closing += " and the situations the policy does not address, it forbids"
+    else:
+        closing += ", it forbids"
+    closing += (
+        " a victim's, witness's or named family member's information reaching Immigration "
+        "Enforcement."
+    )
+    lines += ["", textwrap.fill(closing, width=width)]
     return "\n".join(lines) + "\n"
