@@ -198,6 +198,19 @@ def trusted_keys(args: argparse.Namespace) -> list:
     return keys
 
 
+def _check_export_directory(directory: Path) -> None:
+    """One line, before any file is read, when DIR is not a directory at all."""
+    if not directory.exists():
+        raise CommandError(
+            f"{directory} does not exist: give the directory `haven ledger export` wrote"
+        )
+    if not directory.is_dir():
+        raise CommandError(
+            f"{directory} is a file, not an export directory: give the directory "
+            "`haven ledger export` wrote (unpack an archive first)"
+        )
+
+
 def _print_failure(args: argparse.Namespace, error: Exception, **extra: object) -> None:
     if args.json:
         document = {
@@ -224,6 +237,7 @@ def verify_command(args: argparse.Namespace) -> int:
     keys = trusted_keys(args)
     if not keys and not args.trust_export_key:
         raise CommandError(NO_TRUSTED_KEY)
+    _check_export_directory(args.directory)
     try:
         checkpoint = verify_export(
             args.directory, vkey=keys or None, trust_export_key=args.trust_export_key
@@ -231,6 +245,11 @@ def verify_command(args: argparse.Namespace) -> int:
     except FileNotFoundError as error:
         raise CommandError(
             f"{args.directory} is not a complete export: {error.filename} is missing"
+        ) from None
+    except OSError as error:
+        raise CommandError(
+            f"cannot read the export in {args.directory}: {_os_reason(error)}"
+            + (f" ({error.filename})" if error.filename else "")
         ) from None
     except LogVerificationError as error:
         _print_failure(args, error)

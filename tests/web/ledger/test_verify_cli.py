@@ -122,3 +122,22 @@ def test_an_extra_tile_is_reported_by_path(export, vkey, capsys, path):
     assert main(["ledger", "verify", str(export), "--vkey", vkey]) == 2
     line = _one_line(capsys.readouterr().err)
     assert "verification failed" in line and path in line
+
+
+@pytest.mark.parametrize("what", ["missing", "file", "leaves"])
+def test_verify_of_a_missing_directory_or_a_file_is_one_clear_line(
+    export, vkey, tmp_path, capsys, what
+):
+    target = {
+        "missing": tmp_path / "nowhere",
+        "file": tmp_path / "export.tar",
+        "leaves": export / "leaves",
+    }[what]
+    if what == "file":
+        target.write_bytes(b"not a directory")
+    assert main(["ledger", "verify", str(target), "--vkey", vkey, "--json"]) == 2
+    captured = capsys.readouterr()
+    line = _one_line(captured.err)
+    assert str(target) in line
+    assert ("does not exist" if what == "missing" else "is a file, not") in line
+    assert captured.out == ""
