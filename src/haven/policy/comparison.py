@@ -21,7 +21,7 @@ from haven.policy.compiled import CompiledPolicy
 from haven.policy.diff import DiffRegion, PolicyDiff, diff
 from haven.policy.promises import FAILS, Promise, PromiseResult, check
 from haven.policy.registry import PRACTICE_BASELINE
-from haven.policy.render import format_case, format_rules, format_when
+from haven.policy.render import format_case, format_rules, format_when, plural
 from haven.policy.space import SIZE, feasible_count
 
 NOTABLE_PAIRS: tuple[tuple[str, str, str], ...] = (
@@ -233,7 +233,7 @@ def _notable_pair(a: CompiledPolicy, b: CompiledPolicy, introduction: str) -> li
         introduction,
         f"{result.changed:,} of {result.total:,} points change decision "
         f"({_percent(result.changed, result.total)}) where both state it, in "
-        f"{len(result.regions)} exact regions; {result.outcome_changed:,} stated points change "
+        f"{plural(len(result.regions), 'exact region')}; {result.outcome_changed:,} stated points change "
         f"outcome (decision, rules or obligations); {result.not_stated:,} points are stated "
         "by one side only.",
         "",

@@ -19,6 +19,11 @@ NOT_STATED_SHOWN = 12
 """How many not-stated regions the text of `haven policy diff` lists (`--json` has all)."""
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 region`, `2 regions`."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def format_value(value: Value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -72,7 +77,7 @@ def render_diff(result: PolicyDiff) -> str:
                 "add --outcomes to see where."
             )
     else:
-        lines.append(f"The {what} form {len(result.regions)} regions (each exact):")
+        lines.append(f"The {what} form {plural(len(result.regions), 'region')} (each exact):")
         lines.append("")
         lines += _region_lines(result.regions)
     if result.not_stated_regions:
