@@ -11,9 +11,13 @@ import base64
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from haven.commands import CommandError
 from haven.commands.site import setup_django
+
+if TYPE_CHECKING:
+    from haven.web.ledger.selectors import LedgerRangeError
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -28,20 +32,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.add_argument("directory", metavar="DIR", type=Path)
     export.set_defaults(run=export_command)
 
-    prove = sub.add_parser("prove", help="inclusion proof of one entry (JSON)")
+    prove = sub.add_parser("prove", help="inclusion proof of one entry")
     prove.add_argument("--index", type=int, required=True, help="log position of the entry")
     prove.add_argument("--size", type=int, help="tree size (default: the latest signed checkpoint)")
-    prove.add_argument("--json", action="store_true", help="JSON on stdout (the only format)")
+    prove.add_argument("--json", action="store_true", help="JSON on stdout (default: text)")
     prove.set_defaults(run=prove_command)
 
-    consistency = sub.add_parser(
-        "consistency", help="consistency proof between two tree sizes (JSON)"
-    )
+    consistency = sub.add_parser("consistency", help="consistency proof between two tree sizes")
     consistency.add_argument("--from", dest="old_size", type=int, required=True, metavar="M")
     consistency.add_argument(
         "--to", dest="new_size", type=int, metavar="N", help="default: the latest signed checkpoint"
     )
-    consistency.add_argument("--json", action="store_true", help="JSON on stdout (the only format)")
+    consistency.add_argument("--json", action="store_true", help="JSON on stdout (default: text)")
     consistency.set_defaults(run=consistency_command)
 
     verify = sub.add_parser(
@@ -116,14 +118,38 @@ def export_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _flag(parameter: str) -> str:
+    return f"--{parameter}"
+
+
+def _range_error(error: LedgerRangeError) -> CommandError:
+    from haven.web.ledger.selectors import NoCheckpointError
+
+    if isinstance(error, NoCheckpointError):
+        return CommandError(
+            "no checkpoint has been published yet, so there is no default size: sign one "
+            "with `haven ledger checkpoint`, or name a size"
+        )
+    return CommandError(error.message(_flag))
+
+
 def prove_command(args: argparse.Namespace) -> int:
     setup_django()
     from haven.web.ledger.selectors import LedgerRangeError, inclusion_proof_document
 
     try:
-        print(json.dumps(inclusion_proof_document(index=args.index, size=args.size)))
+        document = inclusion_proof_document(index=args.index, size=args.size)
     except LedgerRangeError as error:
-        raise CommandError(str(error)) from None
+        raise _range_error(error) from None
+    if args.json:
+        print(json.dumps(document))
+        return 0
+    print(
+        f"inclusion proof (RFC 9162) of entry {document['index']} in the tree of size "
+        f"{document['size']}: {_hashes(document['proof'])}"
+    )
+    for node in document["proof"]:
+        print(f"  {node}")
     return 0
 
 
@@ -132,12 +158,25 @@ def consistency_command(args: argparse.Namespace) -> int:
     from haven.web.ledger.selectors import LedgerRangeError, consistency_proof_document
 
     try:
-        print(
-            json.dumps(consistency_proof_document(old_size=args.old_size, new_size=args.new_size))
-        )
+        document = consistency_proof_document(old_size=args.old_size, new_size=args.new_size)
     except LedgerRangeError as error:
-        raise CommandError(str(error)) from None
+        raise _range_error(error) from None
+    if args.json:
+        print(json.dumps(document))
+        return 0
+    print(
+        f"consistency proof (RFC 9162) from size {document['from']} to size "
+        f"{document['to']}: {_hashes(document['proof'])}"
+    )
+    print(f"old root: {document['old_root']}")
+    print(f"new root: {document['new_root']}")
+    for node in document["proof"]:
+        print(f"  {node}")
     return 0
+
+
+def _hashes(proof: list) -> str:
+    return "no hashes" if not proof else "1 hash" if len(proof) == 1 else f"{len(proof)} hashes"
 
 
 NO_TRUSTED_KEY = (

@@ -1,4 +1,8 @@
-"""The ledger's JSON API: inclusion and consistency proofs (the docs/contracts.md shapes)."""
+"""The ledger's JSON API: inclusion and consistency proofs (the docs/contracts.md shapes).
+
+Errors are HTTP 400 with `{"detail": …}` naming the query parameter at fault (`index`,
+`size`, `from`, `to`), never a command-line flag.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ def inclusion(request: HttpRequest, index: int, size: int | None = None) -> dict
     try:
         return inclusion_proof_document(index=index, size=size)
     except LedgerRangeError as error:
-        raise HttpError(400, str(error)) from None
+        raise HttpError(400, error.message()) from None
 
 
 @router.get("/proof/consistency", summary="Consistency proof between two tree sizes")
@@ -34,4 +38,4 @@ def consistency(
     try:
         return consistency_proof_document(old_size=old_size, new_size=new_size)
     except LedgerRangeError as error:
-        raise HttpError(400, str(error)) from None
+        raise HttpError(400, error.message()) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Any
 
 from haven.ledger.commitments import open_leaf
@@ -15,7 +16,28 @@ from haven.web.ledger.store import DatabaseHashStore
 
 
 class LedgerRangeError(ValueError):
-    """A requested index or size lies outside the log."""
+    """A requested index or size lies outside the log.
+
+    `parameter` names the input at fault as the JSON API calls it (`index`, `size`, `from`
+    or `to`), so that each caller names it its own way: the API by that name, the command
+    line by its flag (`--size`). `str(error)` uses the API's names.
+    """
+
+    def __init__(self, problem: str, *, parameter: str | None = None) -> None:
+        self.problem = problem
+        self.parameter = parameter
+        super().__init__(self.message())
+
+    def message(self, name: Callable[[str], str] = str) -> str:
+        """The message, naming the parameter with `name` (e.g. `lambda p: f"--{p}"`)."""
+        return self.problem if self.parameter is None else f"{name(self.parameter)} {self.problem}"
+
+
+class NoCheckpointError(LedgerRangeError):
+    """A proof was asked for against the latest checkpoint, and none has been published."""
+
+    def __init__(self) -> None:
+        super().__init__("no checkpoint has been published yet")
 
 
 def ledger_size() -> int:
@@ -34,35 +56,45 @@ def ledger_vkey() -> str:
     return ledger_signer().verifier.vkey
 
 
-def _proof_size(size: int | None) -> int:
-    """`size`, or the latest signed checkpoint's size when none is given (docs/contracts.md)."""
+def _proof_size(size: int | None, *, parameter: str) -> int:
+    """`size`, or the latest signed checkpoint's size when none is given (docs/contracts.md).
+
+    A proof needs a tree of at least one entry, so sizes run from 1 to the log's size.
+    """
     if size is None:
         latest = checkpoint_latest()
         if latest is None:
-            raise LedgerRangeError(
-                "no checkpoint has been signed yet: run `haven ledger checkpoint`"
-            )
+            raise NoCheckpointError
         return latest.size
     current = ledger_size()
-    if not 0 <= size <= current:
-        raise LedgerRangeError(f"size must be between 0 and the log's size {current}, got {size}")
+    if not 1 <= size <= current:
+        raise LedgerRangeError(
+            f"must be between 1 and the log's size {current}, got {size}"
+            if current
+            else f"cannot be {size}: the log is empty",
+            parameter=parameter,
+        )
     return size
 
 
 def inclusion_proof_for(*, index: int, size: int | None = None) -> tuple[int, list[bytes]]:
     """The tree size used and the inclusion proof of leaf `index` in it."""
-    size = _proof_size(size)
+    size = _proof_size(size, parameter="size")
     if not 0 <= index < size:
         raise LedgerRangeError(
-            f"index must be between 0 and {size - 1} for a tree of size {size}, got {index}"
+            f"must be between 0 and {size - 1} for a tree of size {size}, got {index}",
+            parameter="index",
         )
     return size, inclusion_proof(DatabaseHashStore(), index, size)
 
 
 def consistency_proof_for(*, old_size: int, new_size: int | None = None) -> dict:
-    new_size = _proof_size(new_size)
+    new_size = _proof_size(new_size, parameter="to")
     if not 1 <= old_size <= new_size:
-        raise LedgerRangeError(f"--from must be between 1 and {new_size}, got {old_size}")
+        raise LedgerRangeError(
+            f"must be between 1 and {new_size} (the size proved to), got {old_size}",
+            parameter="from",
+        )
     store = DatabaseHashStore()
     return {
         "from": old_size,
