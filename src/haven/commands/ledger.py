@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from haven.commands import CommandError
-from haven.commands.site import setup_django
+from haven.commands.site import database_error_line, setup_django
 
 if TYPE_CHECKING:
     from haven.web.ledger.selectors import LedgerRangeError
@@ -87,12 +89,44 @@ def register(commands: argparse._SubParsersAction) -> None:
     rotate.set_defaults(run=rotate_key_command)
 
 
+MIGRATE_FIRST = "the database needs migrating first: run `haven migrate`"
+
+
+def uses_the_site(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Set up Django for a command that reads the site's database and ledger keys.
+
+    A database that cannot be reached or is not migrated, and a ledger key that does not
+    parse, are each one line and exit 2, checked before the command does anything.
+    """
+
+    @functools.wraps(run)
+    def command(args: argparse.Namespace) -> int:
+        setup_django()
+        from django.db import DatabaseError, connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        from haven.web.ledger.keys import LedgerKeyError, ledger_signer
+
+        try:
+            executor = MigrationExecutor(connection)
+            if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+                raise CommandError(MIGRATE_FIRST)
+            ledger_signer()
+            return run(args)
+        except DatabaseError as error:
+            raise CommandError(database_error_line(error)) from None
+        except LedgerKeyError as error:
+            raise CommandError(str(error)) from None
+
+    return command
+
+
 def _b64(value: bytes) -> str:
     return base64.b64encode(value).decode("ascii")
 
 
+@uses_the_site
 def export_command(args: argparse.Namespace) -> int:
-    setup_django()
     from haven.ledger.export import write_export
     from haven.web.ledger.selectors import checkpoint_latest, leaves_upto, ledger_vkey
 
@@ -133,8 +167,8 @@ def _range_error(error: LedgerRangeError) -> CommandError:
     return CommandError(error.message(_flag))
 
 
+@uses_the_site
 def prove_command(args: argparse.Namespace) -> int:
-    setup_django()
     from haven.web.ledger.selectors import LedgerRangeError, inclusion_proof_document
 
     try:
@@ -153,8 +187,8 @@ def prove_command(args: argparse.Namespace) -> int:
     return 0
 
 
+@uses_the_site
 def consistency_command(args: argparse.Namespace) -> int:
-    setup_django()
     from haven.web.ledger.selectors import LedgerRangeError, consistency_proof_document
 
     try:
@@ -341,16 +375,16 @@ def verify_command(args: argparse.Namespace) -> int:
     return 0
 
 
+@uses_the_site
 def checkpoint_command(args: argparse.Namespace) -> int:
-    setup_django()
     from haven.web.ledger.services import checkpoint_sign
 
     print(checkpoint_sign().note, end="")
     return 0
 
 
+@uses_the_site
 def rotate_key_command(args: argparse.Namespace) -> int:
-    setup_django()
     from haven.web.ledger.services import signing_key_rotate
 
     try:

@@ -273,3 +273,27 @@ def test_rotating_an_environment_key_needs_a_file_and_changes_nothing_without_on
     finally:
         monkeypatch.delenv("HAVEN_LEDGER_SIGNING_KEY")
         forget_cached_keys()
+
+
+def test_a_rotation_that_cannot_be_announced_leaves_no_new_key_behind(
+    settings, tmp_path, log_of_ten, monkeypatch, capsys
+):
+    from django.db import OperationalError
+
+    from haven.web.ledger import services
+
+    def database_gone(event, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    settings.HAVEN_DATA_DIR = tmp_path
+    forget_cached_keys()
+    try:
+        before = ledger_signer().verifier.vkey
+        monkeypatch.setattr(services, "ledger_record", database_gone)
+        assert main(["ledger", "rotate-key"]) == 2
+        assert "cannot use the database" in capsys.readouterr().err
+        assert not (tmp_path / "ledger" / "signing.key.next").exists()
+        forget_cached_keys()
+        assert ledger_signer().verifier.vkey == before
+    finally:
+        forget_cached_keys()

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from haven.ledger.errors import LedgerError
 from haven.ledger.events import MIN_PSEUDONYM_KEY_BYTES
 from haven.ledger.note import NoteSigner, generate_signer, parse_skey
 
@@ -79,30 +80,65 @@ def signing_key_path() -> Path:
     return _key_dir() / "signing.key"
 
 
+class LedgerKeyError(ValueError):
+    """A ledger key is configured but unusable; the message names where it came from."""
+
+
+def _signer(text: str, source: str) -> NoteSigner:
+    try:
+        return parse_skey(text.strip())
+    except (LedgerError, ValueError) as error:
+        raise LedgerKeyError(
+            f"{source} is not a note signer key (PRIVATE+KEY+<name>+<id>+<key>): {error}"
+        ) from None
+
+
 @cache
 def ledger_signer() -> NoteSigner:
+    """The checkpoint signing key.
+
+    Raises:
+        LedgerKeyError: the configured key, or the key file, does not parse.
+    """
     configured = os.environ.get("HAVEN_LEDGER_SIGNING_KEY")
     if configured:
-        return parse_skey(configured.strip())
+        return _signer(configured, "HAVEN_LEDGER_SIGNING_KEY")
     path = signing_key_path()
     if not path.exists():
         _create_once(path, generate_signer(ledger_origin()).to_skey().encode("ascii") + b"\n")
-    return parse_skey(path.read_text(encoding="ascii").strip())
+    return _signer(_read_key_file(path), f"the signing key file {path}")
+
+
+def _read_key_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as error:
+        raise LedgerKeyError(f"cannot read the ledger key file {path}: {error}") from None
 
 
 @cache
 def pseudonym_key() -> bytes:
+    """The pseudonym (HMAC) key.
+
+    Raises:
+        LedgerKeyError: the configured key, or the key file, is not hex of 32 bytes or more.
+    """
     configured = os.environ.get("HAVEN_PSEUDONYM_KEY")
     if configured:
-        key = bytes.fromhex(configured.strip())
+        text, source = configured, "HAVEN_PSEUDONYM_KEY"
     else:
         path = _key_dir() / "pseudonym.key"
         if not path.exists():
             _create_once(path, secrets.token_hex(32).encode("ascii") + b"\n")
-        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        text, source = _read_key_file(path), f"the pseudonym key file {path}"
+    try:
+        key = bytes.fromhex(text.strip())
+    except ValueError:
+        raise LedgerKeyError(f"{source} must be hex-encoded") from None
     if len(key) < MIN_PSEUDONYM_KEY_BYTES:
-        raise ValueError(
-            f"the pseudonym key must be at least {MIN_PSEUDONYM_KEY_BYTES} bytes, got {len(key)}"
+        raise LedgerKeyError(
+            f"{source} must hold at least {MIN_PSEUDONYM_KEY_BYTES} bytes "
+            f"({2 * MIN_PSEUDONYM_KEY_BYTES} hex digits); it holds {len(key)}"
         )
     return key
 

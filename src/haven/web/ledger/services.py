@@ -200,9 +200,11 @@ def signing_key_rotate(*, new_key_file: Path | None = None) -> SigningKeyRotatio
     the operator moves its content into the secret store.
 
     Raises:
+        LedgerKeyError: the current key does not parse (nothing is written).
         ValueError: the key comes from the environment and no `new_key_file` was given,
             or `new_key_file` exists already.
     """
+    old = ledger_signer()  # an unusable current key stops the rotation before anything
     from_environment = signing_key_from_environment()
     if from_environment and new_key_file is None:
         raise ValueError(
@@ -211,19 +213,22 @@ def signing_key_rotate(*, new_key_file: Path | None = None) -> SigningKeyRotatio
         )
     if new_key_file is not None and new_key_file.exists():
         raise ValueError(f"{new_key_file} exists already; choose a new file for the new key")
-    old = ledger_signer()
     new = generate_signer(ledger_origin())
     staged = new_key_file or signing_key_path().with_name("signing.key.next")
     replace_key_file(staged, new.to_skey().encode("ascii") + b"\n")
-    with transaction.atomic():
-        position = ledger_record(
-            KeyRotation(
-                key="ledger_signing",
-                old_key_id=old.verifier.key_id.hex(),
-                new_key_id=new.verifier.key_id.hex(),
-                new_vkey=new.verifier.vkey,
+    try:
+        with transaction.atomic():
+            position = ledger_record(
+                KeyRotation(
+                    key="ledger_signing",
+                    old_key_id=old.verifier.key_id.hex(),
+                    new_key_id=new.verifier.key_id.hex(),
+                    new_vkey=new.verifier.vkey,
+                )
             )
-        )
+    except BaseException:
+        staged.unlink(missing_ok=True)  # never announced: the new key must not linger
+        raise
     checkpoint_sign()  # with the old key: it vouches for the announcement
     target = staged
     if not from_environment and new_key_file is None:
