@@ -1,4 +1,6 @@
-"""`haven ledger …`: export, prove, consistency, verify, checkpoint (docs/contracts.md).
+"""`haven ledger …`: export, prove, consistency, verify, audit, checkpoint, rotate-key.
+
+The contract is in docs/contracts.md.
 
 `verify` is pure: it reads an export directory and needs no database, so an outside
 verifier can run it on a copy. The others read the site's database.
@@ -74,6 +76,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     verify.add_argument("--json", action="store_true", help="JSON on stdout")
     verify.set_defaults(run=verify_command)
+
+    audit = sub.add_parser(
+        "audit",
+        help="check the log against the database: the stored tree and head, every sealed "
+        "event, every published checkpoint, and every report's event (run daily)",
+    )
+    audit.add_argument("--json", action="store_true", help="JSON on stdout")
+    audit.set_defaults(run=audit_command)
 
     checkpoint = sub.add_parser("checkpoint", help="sign the current tree head and print it")
     checkpoint.set_defaults(run=checkpoint_command)
@@ -372,6 +382,42 @@ def verify_command(args: argparse.Namespace) -> int:
         print(json.dumps({"verified": True, **summary}))
     else:
         print(f"verified: {checkpoint.size} entries of {checkpoint.origin}, root {summary['root']}")
+    return 0
+
+
+AUDIT_FAILED_STATUS = 1
+"""`haven ledger audit` ran and found something wrong (2: it could not run)."""
+
+
+@uses_the_site
+def audit_command(args: argparse.Namespace) -> int:
+    from haven.web.ledger.audit import ledger_audit
+
+    result = ledger_audit()
+    finding = result.finding
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "ok": result.ok,
+                    "problem": result.problem,
+                    "check": finding and finding.check,
+                    "position": finding and finding.position,
+                    "reference": finding and finding.reference,
+                    "entries": result.entries,
+                    "nodes": result.nodes,
+                    "sealed": result.sealed,
+                    "public": result.public,
+                    "checkpoints": result.checkpoints,
+                    "covered": result.covered,
+                }
+            )
+        )
+    if finding is not None:
+        print(f"haven: ledger audit failed: {finding.message}", file=sys.stderr)
+        return AUDIT_FAILED_STATUS
+    if not args.json:
+        print(result.summary())
     return 0
 
 

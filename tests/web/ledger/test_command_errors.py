@@ -19,6 +19,7 @@ COMMANDS = [
     ["ledger", "consistency", "--from", "1"],
     ["ledger", "checkpoint"],
     ["ledger", "rotate-key"],
+    ["ledger", "audit"],
 ]
 
 
