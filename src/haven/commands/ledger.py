@@ -137,27 +137,12 @@ def _b64(value: bytes) -> str:
 
 @uses_the_site
 def export_command(args: argparse.Namespace) -> int:
-    from haven.ledger.export import write_export
-    from haven.web.ledger.selectors import checkpoint_latest, leaves_upto, ledger_vkey
+    from haven.web.ledger.exports import LedgerExportError, ledger_export
 
-    # The published checkpoint, never a fresh signature: exports reveal no more than the
-    # scheduled checkpoints do about when entries arrived.
-    checkpoint = checkpoint_latest()
-    if checkpoint is None:
-        raise CommandError(
-            "no checkpoint has been published yet: the task worker signs one every hour "
-            "(`haven tasks run`), or sign one now with `haven ledger checkpoint`"
-        )
     try:
-        written = write_export(
-            args.directory,
-            leaves=leaves_upto(size=checkpoint.size),
-            checkpoint_note=checkpoint.note,
-            vkey=ledger_vkey(),
-            entry_bundles=True,
-        )
-    except FileExistsError as error:
-        raise CommandError(f"{error}; choose a new or empty directory") from None
+        written = ledger_export(args.directory)
+    except LedgerExportError as error:
+        raise CommandError(str(error)) from None
     print(f"exported {written.size} entries to {args.directory} (checkpoint, vkey, leaves, tile/)")
     return 0
 

@@ -189,13 +189,32 @@ def ledger_audit() -> AuditResult:
     )
 
 
-def _read_entries(found: _Pass) -> None:
+def stored_tree_finding(*, sizes: Iterable[int] = ()) -> tuple[Finding | None, dict[int, bytes]]:
+    """Checks 1 and 2 alone (the head, the sequence and the stored tree), opening no event.
+
+    Returns the first finding, or None and the recomputed root at each of `sizes`.
+    """
+    found = _Pass()
+    try:
+        head = LedgerHead.objects.filter(pk=1).first()
+        _read_entries(found, open_events=False)
+        _check_head(head, found.count)
+        _nodes, roots = _check_tree(found.leaf_hashes, found.count, set(sizes))
+    except _Found as error:
+        return error.finding, {}
+    return None, roots
+
+
+def _read_entries(found: _Pass, *, open_events: bool = True) -> None:
     """One pass in log order: the sequence, the leaf hashes, and every event opened."""
     keyed = {c.kind: c for c in COVERAGE}
     for kind in keyed:
         found.keys[kind] = set()
     sha256 = hashlib.sha256
-    for entry in LedgerEntry.objects.order_by("position").iterator(CHUNK):
+    entries = LedgerEntry.objects.order_by("position")
+    if not open_events:
+        entries = entries.only("position", "leaf")
+    for entry in entries.iterator(CHUNK):
         position = entry.position
         if position != found.count:
             _fail(
@@ -207,8 +226,8 @@ def _read_entries(found: _Pass) -> None:
         found.count += 1
         leaf = bytes(entry.leaf)
         found.leaf_hashes += sha256(LEAF_HASH_PREFIX + leaf).digest()
-        if found.event_finding is not None:
-            continue  # the tree may still fail earlier; keep hashing
+        if found.event_finding is not None or not open_events:
+            continue  # after a bad event the tree may still fail earlier: keep hashing
         event = _open(entry, found)
         if event is None:
             continue
