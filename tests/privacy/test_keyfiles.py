@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from haven.keyfiles import b64decode_strict, b64encode, write_secret_file
+from haven.keyfiles import b64decode_strict, b64encode, make_private_directory, write_secret_file
 
 
 def test_a_secret_file_is_0600_and_its_directory_0700(tmp_path: Path) -> None:
@@ -37,3 +39,22 @@ def test_canonical_base64_decodes(text: str) -> None:
 def test_anything_but_canonical_base64_is_refused_naming_what(text: str) -> None:
     with pytest.raises(ValueError, match="^the key is not"):
         b64decode_strict(text, "the key")
+
+
+def test_concurrent_writers_all_see_the_first_content(tmp_path: Path) -> None:
+    path = tmp_path / "key"
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        won = list(pool.map(lambda n: write_secret_file(path, b"%d" % n), range(32)))
+    assert won.count(True) == 1
+    assert path.read_bytes() == b"%d" % won.index(True)
+    assert [p.name for p in tmp_path.iterdir()] == ["key"]  # no temporary left
+
+
+def test_missing_parents_are_0700_whatever_the_umask(tmp_path: Path) -> None:
+    previous = os.umask(0)
+    try:
+        make_private_directory(tmp_path / "a" / "b" / "c")
+    finally:
+        os.umask(previous)
+    for directory in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "c"):
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o700
