@@ -1,7 +1,8 @@
 """The ledger's JSON API: inclusion and consistency proofs (the docs/contracts.md shapes).
 
 Errors are HTTP 400 with `{"detail": …}` naming the query parameter at fault (`index`,
-`size`, `from`, `to`), never a command-line flag.
+`size`, `from`, `to`), never a command-line flag. Like the tiles, proofs reach no further
+than the latest published checkpoint: nothing public reveals entries not yet published.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ router = Router(tags=["ledger"])
 
 @router.get("/proof/inclusion", summary="Inclusion proof of one entry")
 def inclusion(request: HttpRequest, index: int, size: int | None = None) -> dict:
-    """Without `size`, the proof is against the latest signed checkpoint."""
+    """Without `size`, the proof is against the latest published checkpoint; `size` may not
+    exceed it."""
     try:
-        return inclusion_proof_document(index=index, size=size)
+        return inclusion_proof_document(index=index, size=size, published_only=True)
     except LedgerRangeError as error:
         raise HttpError(400, error.message()) from None
 
@@ -34,8 +36,9 @@ def consistency(
     old_size: int = Query(..., alias="from"),
     new_size: int | None = Query(None, alias="to"),
 ) -> dict:
-    """Without `to`, the proof is against the latest signed checkpoint."""
+    """Without `to`, the proof is against the latest published checkpoint; `to` may not
+    exceed it."""
     try:
-        return consistency_proof_document(old_size=old_size, new_size=new_size)
+        return consistency_proof_document(old_size=old_size, new_size=new_size, published_only=True)
     except LedgerRangeError as error:
         raise HttpError(400, error.message()) from None

@@ -1,4 +1,12 @@
-"""Reads of the ledger: checkpoints, proofs, leaves and tiles, for the CLI and the public API."""
+"""Reads of the ledger: checkpoints, proofs, leaves and tiles, for the CLI and the public API.
+
+What the public sees (tiles, entry bundles, the checkpoint and the JSON proofs) stops at
+the latest *published* checkpoint, never the live size: entries arrive one by one, and a
+log whose public size grows with each one would tell anyone watching when each report
+was made. Checkpoints are signed on a schedule, so the public log grows in steps whose
+timing says nothing about any one entry. The operator's command line may prove against
+the live size.
+"""
 
 from __future__ import annotations
 
@@ -56,30 +64,42 @@ def ledger_vkey() -> str:
     return ledger_signer().verifier.vkey
 
 
-def _proof_size(size: int | None, *, parameter: str) -> int:
+def published_size() -> int | None:
+    """The size of the latest published checkpoint: all the public may see (None: none yet)."""
+    latest = checkpoint_latest()
+    return None if latest is None else latest.size
+
+
+def _proof_size(size: int | None, *, parameter: str, published_only: bool) -> int:
     """`size`, or the latest signed checkpoint's size when none is given (docs/contracts.md).
 
-    A proof needs a tree of at least one entry, so sizes run from 1 to the log's size.
+    A proof needs a tree of at least one entry, so sizes run from 1 to the log's size, or,
+    with `published_only` (the public API), to the latest published checkpoint's size.
     """
-    if size is None:
-        latest = checkpoint_latest()
+    if size is None or published_only:
+        latest = published_size()
         if latest is None:
             raise NoCheckpointError
-        return latest.size
-    current = ledger_size()
-    if not 1 <= size <= current:
+        if size is None:
+            return latest
+        limit, what = latest, "the latest published checkpoint's size"
+    else:
+        limit, what = ledger_size(), "the log's size"
+    if not 1 <= size <= limit:
         raise LedgerRangeError(
-            f"must be between 1 and the log's size {current}, got {size}"
-            if current
+            f"must be between 1 and {what} {limit}, got {size}"
+            if limit
             else f"cannot be {size}: the log is empty",
             parameter=parameter,
         )
     return size
 
 
-def inclusion_proof_for(*, index: int, size: int | None = None) -> tuple[int, list[bytes]]:
+def inclusion_proof_for(
+    *, index: int, size: int | None = None, published_only: bool = False
+) -> tuple[int, list[bytes]]:
     """The tree size used and the inclusion proof of leaf `index` in it."""
-    size = _proof_size(size, parameter="size")
+    size = _proof_size(size, parameter="size", published_only=published_only)
     if not 0 <= index < size:
         raise LedgerRangeError(
             f"must be between 0 and {size - 1} for a tree of size {size}, got {index}",
@@ -88,8 +108,10 @@ def inclusion_proof_for(*, index: int, size: int | None = None) -> tuple[int, li
     return size, inclusion_proof(DatabaseHashStore(), index, size)
 
 
-def consistency_proof_for(*, old_size: int, new_size: int | None = None) -> dict:
-    new_size = _proof_size(new_size, parameter="to")
+def consistency_proof_for(
+    *, old_size: int, new_size: int | None = None, published_only: bool = False
+) -> dict:
+    new_size = _proof_size(new_size, parameter="to", published_only=published_only)
     if not 1 <= old_size <= new_size:
         raise LedgerRangeError(
             f"must be between 1 and {new_size} (the size proved to), got {old_size}",
@@ -105,15 +127,21 @@ def consistency_proof_for(*, old_size: int, new_size: int | None = None) -> dict
     }
 
 
-def inclusion_proof_document(*, index: int, size: int | None = None) -> dict[str, Any]:
+def inclusion_proof_document(
+    *, index: int, size: int | None = None, published_only: bool = False
+) -> dict[str, Any]:
     """`{"index","size","proof":[base64…]}` (docs/contracts.md), for the CLI and the JSON API."""
-    size, proof = inclusion_proof_for(index=index, size=size)
+    size, proof = inclusion_proof_for(index=index, size=size, published_only=published_only)
     return {"index": index, "size": size, "proof": [_base64(node) for node in proof]}
 
 
-def consistency_proof_document(*, old_size: int, new_size: int | None = None) -> dict[str, Any]:
+def consistency_proof_document(
+    *, old_size: int, new_size: int | None = None, published_only: bool = False
+) -> dict[str, Any]:
     """`{"from","to","old_root","new_root","proof":[base64…]}` (docs/contracts.md)."""
-    result = consistency_proof_for(old_size=old_size, new_size=new_size)
+    result = consistency_proof_for(
+        old_size=old_size, new_size=new_size, published_only=published_only
+    )
     return {
         "from": result["from"],
         "to": result["to"],
@@ -136,8 +164,25 @@ def leaves_upto(*, size: int) -> list[bytes]:
     ]
 
 
-def tile_hashes_for(*, tile: Tile) -> bytes:
-    """The concatenated hashes of one tlog-tiles hash tile (level = tile.level × 8)."""
+def _within(tile: Tile, size: int | None) -> bool:
+    """Whether every node of `tile` is complete in the tree of `size` (older partial tiles
+    included: they hold nothing that tree does not)."""
+    if size is None:
+        return False
+    return tile.index * TILE_WIDTH + tile.width <= size >> (TILE_HEIGHT * tile.level)
+
+
+def tile_hashes_for(*, tile: Tile, size: int | None) -> bytes:
+    """The concatenated hashes of one tlog-tiles hash tile (level = tile.level × 8).
+
+    Only a tile within the tree of `size` is served (the public pass the latest
+    published checkpoint's size).
+
+    Raises:
+        LedgerRangeError: the tile lies beyond that tree, or is not stored.
+    """
+    if not _within(tile, size):
+        raise LedgerRangeError(f"tile {tile.path} is not part of the published log")
     level = tile.level * TILE_HEIGHT
     first = tile.index * TILE_WIDTH
     rows = LedgerNode.objects.filter(
@@ -145,11 +190,18 @@ def tile_hashes_for(*, tile: Tile) -> bytes:
     ).order_by("index")
     values = [bytes(value) for value in rows.values_list("hash", flat=True)]
     if len(values) != tile.width:
-        raise LedgerRangeError(f"tile {tile} is not complete in this log")
+        raise LedgerRangeError(f"tile {tile.path} is not complete in this log")
     return b"".join(values)
 
 
-def entry_bundle_for(*, index: int, width: int) -> bytes:
+def entry_bundle_for(*, index: int, width: int, size: int | None) -> bytes:
+    """The entry bundle `index` of `width` leaves, if within the tree of `size`.
+
+    Raises:
+        LedgerRangeError: the bundle lies beyond that tree, or is not stored.
+    """
+    if not _within(Tile(0, index, width), size):
+        raise LedgerRangeError(f"entry bundle {index} is not part of the published log")
     first = index * TILE_WIDTH
     leaves = [
         bytes(leaf)

@@ -3,6 +3,10 @@
 `/transparency/log/checkpoint` and `/transparency/log/tile/…` follow the tlog-tiles
 static layout, so a standard client can follow the log without touching the
 database. Full tiles never change, so they are served as immutable.
+
+Everything here stops at the latest published checkpoint: a tile or entry bundle that
+reaches past it is a 404, as if it did not exist, however many entries the database
+holds by now (docs/ledger.md: the public log must not say when entries arrive).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from haven.web.ledger.selectors import (
     checkpoint_latest,
     entry_bundle_for,
     ledger_vkey,
+    published_size,
     tile_hashes_for,
 )
 
@@ -42,10 +47,11 @@ def vkey_view(request: HttpRequest) -> HttpResponse:
 def tile_view(request: HttpRequest, path: str) -> HttpResponse:
     try:
         tile, is_entries = parse_tile_path(f"tile/{path}")
+        size = published_size()
         data = (
-            entry_bundle_for(index=tile.index, width=tile.width)
+            entry_bundle_for(index=tile.index, width=tile.width, size=size)
             if is_entries
-            else tile_hashes_for(tile=tile)
+            else tile_hashes_for(tile=tile, size=size)
         )
     except (InvalidTileError, ValueError, LedgerRangeError):
         raise Http404 from None
