@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from haven.keyfiles import write_secret_file
+
 SUPPORTED_DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql")
 
 # Writers take SQLite's write lock when their transaction begins, so concurrent
@@ -190,6 +192,22 @@ def environment_keks() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if name.startswith("HAVEN_KEK_")}
 
 
+def ledger_signing_key() -> str:
+    """`HAVEN_LEDGER_SIGNING_KEY`: the checkpoint signing key (`PRIVATE+KEY+…`), or "" for
+    the key file under the data directory (`haven.web.ledger.keys` parses it)."""
+    return os.environ.get("HAVEN_LEDGER_SIGNING_KEY", "")
+
+
+def pseudonym_key() -> str:
+    """`HAVEN_PSEUDONYM_KEY`: the ledger's pseudonym key, hex, or "" for the key file."""
+    return os.environ.get("HAVEN_PSEUDONYM_KEY", "")
+
+
+def ledger_origin() -> str:
+    """`HAVEN_LEDGER_ORIGIN`: the log's origin and key name, or "" for the default."""
+    return os.environ.get("HAVEN_LEDGER_ORIGIN", "")
+
+
 def ledger_trust_file() -> Path | None:
     """`HAVEN_LEDGER_TRUST_FILE`: the verifier keys `haven ledger verify` trusts by default."""
     configured = os.environ.get("HAVEN_LEDGER_TRUST_FILE", "").strip()
@@ -203,10 +221,8 @@ def secret_key(directory: Path) -> str:
         return from_env
     path = directory / "secret_key"
     if not path.exists():
-        directory.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as file:
-            file.write(secrets.token_urlsafe(50))
+        # Race-free: two processes starting at once keep the first key, never half of one.
+        write_secret_file(path, secrets.token_urlsafe(50).encode("ascii"))
     return path.read_text().strip()
 
 
