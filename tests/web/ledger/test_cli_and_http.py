@@ -171,16 +171,25 @@ def test_keys_are_generated_once_with_mode_0600(settings, tmp_path):
         forget_cached_keys()
 
 
-def test_signing_key_can_come_from_the_environment(monkeypatch):
+def test_signing_key_can_come_from_the_environment(settings, monkeypatch):
     from haven.ledger.note import generate_signer
+    from haven.web.ledger.keys import ledger_origin
+    from haven.web.settings import environment
 
     supplied = generate_signer("ops.example/haven")
     monkeypatch.setenv("HAVEN_LEDGER_SIGNING_KEY", supplied.to_skey())
+    monkeypatch.setenv("HAVEN_PSEUDONYM_KEY", "ab" * 32)
+    monkeypatch.setenv("HAVEN_LEDGER_ORIGIN", "ops.example/haven")
+    # settings/environment.py reads the variables; keys.py reads the settings.
+    settings.HAVEN_LEDGER_SIGNING_KEY = environment.ledger_signing_key()
+    settings.HAVEN_PSEUDONYM_KEY = environment.pseudonym_key()
+    settings.HAVEN_LEDGER_ORIGIN = environment.ledger_origin()
     forget_cached_keys()
     try:
         assert ledger_signer().verifier.vkey == supplied.verifier.vkey
+        assert pseudonym_key() == bytes.fromhex("ab" * 32)
+        assert ledger_origin() == "ops.example/haven"
     finally:
-        monkeypatch.delenv("HAVEN_LEDGER_SIGNING_KEY")
         forget_cached_keys()
 
 
@@ -260,18 +269,17 @@ def test_key_rotation_is_announced_in_the_log_and_vouched_for_by_the_old_key(
 
 
 def test_rotating_an_environment_key_needs_a_file_and_changes_nothing_without_one(
-    log_of_ten, monkeypatch, capsys
+    log_of_ten, settings, capsys
 ):
     from haven.ledger.note import generate_signer
 
-    monkeypatch.setenv("HAVEN_LEDGER_SIGNING_KEY", generate_signer("ops.example/haven").to_skey())
+    settings.HAVEN_LEDGER_SIGNING_KEY = generate_signer("ops.example/haven").to_skey()
     forget_cached_keys()
     try:
         assert main(["ledger", "rotate-key"]) == 2
         assert "HAVEN_LEDGER_SIGNING_KEY" in capsys.readouterr().err
         assert len(leaves_upto(size=100)) == 10
     finally:
-        monkeypatch.delenv("HAVEN_LEDGER_SIGNING_KEY")
         forget_cached_keys()
 
 

@@ -1,9 +1,10 @@
 """The ledger's two keys: the checkpoint signing key and the pseudonym key.
 
-Each comes from the environment when set (production keeps them in a secret store),
-otherwise it is generated on first use under `HAVEN_DATA_DIR/ledger/` with mode 0600.
-First use is race-free across processes: the key is written to a temporary file and
-hard-linked into place, so exactly one generated key wins and everyone reads it.
+Each comes from the settings of the same name, which `settings/environment.py` reads from
+the environment (production keeps them in a secret store); when a setting is empty the
+key is generated on first use under `HAVEN_DATA_DIR/ledger/` with mode 0600. First use
+is race-free across processes: the key is written to a temporary file and hard-linked
+into place, so exactly one generated key wins and everyone reads it.
 
 - `HAVEN_LEDGER_SIGNING_KEY`: a note signer key, `PRIVATE+KEY+<name>+<keyid>+<base64>`.
 - `HAVEN_PSEUDONYM_KEY`: at least 32 bytes, hex-encoded.
@@ -27,8 +28,12 @@ from haven.ledger.note import NoteSigner, generate_signer, parse_skey
 DEFAULT_ORIGIN = "haven.localhost/ledger/v2"
 
 
+def _setting(name: str) -> str:
+    return getattr(settings, name, "") or ""
+
+
 def ledger_origin() -> str:
-    return os.environ.get("HAVEN_LEDGER_ORIGIN") or DEFAULT_ORIGIN
+    return _setting("HAVEN_LEDGER_ORIGIN") or DEFAULT_ORIGIN
 
 
 def _key_dir() -> Path:
@@ -73,7 +78,8 @@ def replace_key_file(path: Path, content: bytes) -> None:
 
 
 def signing_key_from_environment() -> bool:
-    return bool(os.environ.get("HAVEN_LEDGER_SIGNING_KEY"))
+    """Whether the signing key is configured (`HAVEN_LEDGER_SIGNING_KEY`), not a key file."""
+    return bool(_setting("HAVEN_LEDGER_SIGNING_KEY"))
 
 
 def signing_key_path() -> Path:
@@ -100,7 +106,7 @@ def ledger_signer() -> NoteSigner:
     Raises:
         LedgerKeyError: the configured key, or the key file, does not parse.
     """
-    configured = os.environ.get("HAVEN_LEDGER_SIGNING_KEY")
+    configured = _setting("HAVEN_LEDGER_SIGNING_KEY")
     if configured:
         return _signer(configured, "HAVEN_LEDGER_SIGNING_KEY")
     path = signing_key_path()
@@ -123,7 +129,7 @@ def pseudonym_key() -> bytes:
     Raises:
         LedgerKeyError: the configured key, or the key file, is not hex of 32 bytes or more.
     """
-    configured = os.environ.get("HAVEN_PSEUDONYM_KEY")
+    configured = _setting("HAVEN_PSEUDONYM_KEY")
     if configured:
         text, source = configured, "HAVEN_PSEUDONYM_KEY"
     else:

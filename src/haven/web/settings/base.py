@@ -18,6 +18,12 @@ HAVEN_DATA_DIR = private_directory(environment.data_dir())
 # Encryption keys for haven.privacy; production keeps them outside the data directory.
 HAVEN_KEY_DIR = environment.key_dir(HAVEN_DATA_DIR)
 
+# The ledger's keys and origin (haven.web.ledger.keys, docs/ledger.md); empty: the keys
+# are generated under HAVEN_DATA_DIR/ledger/ and the origin is the default.
+HAVEN_LEDGER_SIGNING_KEY = environment.ledger_signing_key()
+HAVEN_PSEUDONYM_KEY = environment.pseudonym_key()
+HAVEN_LEDGER_ORIGIN = environment.ledger_origin()
+
 # True only in production settings (and modules built on them): `haven demo` refuses.
 HAVEN_PRODUCTION = False
 
