@@ -1,7 +1,7 @@
 """The decision space as plain lists, for tests that build cases by hand.
 
 Derived from the single declaration in `haven.policy.space`; the contract itself
-(DESIGN.md §3) is checked in tests/policy/test_space.py.
+(docs/decision-space.md) is checked in tests/policy/test_space.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The shipped promise catalogue (DESIGN.md §5): one promise per file, well formed.
+"""The shipped promise catalogue (docs/decision-space.md): one promise per file, well formed.
 
 Whether a promise holds under a policy is the engine's question (`haven policy
 check`); this file checks the catalogue itself: the exact format, known attributes
