@@ -87,9 +87,12 @@ def verify(user: User, code: str) -> Any:
 
 def finish(request: HttpRequest, state: Pending, device: Any) -> str:
     """Sign in for real; returns where to go next."""
+    from haven.web.accounts.services import sign_in_record
+
     request.session.pop(PENDING_KEY, None)
     auth_login(request, state.user, backend=state.backend)
     django_otp.login(request, device)
+    sign_in_record(user=state.user)
     return state.next_url
 
 

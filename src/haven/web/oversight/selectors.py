@@ -19,7 +19,8 @@ from haven.web.accounts.permissions import Capability, forces_where
 from haven.web.ledger.models import LedgerEntry
 from haven.web.ledger.selectors import entries_about, entry_event
 from haven.web.reporting.models import Report
-from haven.web.reporting.services import report_pseudonym, staff_pseudonym
+from haven.web.accounts.services import staff_pseudonym
+from haven.web.reporting.services import report_pseudonym
 
 
 def audited_forces(*, user: User) -> QuerySet[Force]:

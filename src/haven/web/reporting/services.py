@@ -23,6 +23,7 @@ from haven.ledger.kinds import (
     ReportStageChanged,
 )
 from haven.web.accounts.models import AdvocateOrganisation, Force, User
+from haven.web.accounts.services import staff_pseudonym
 from haven.web.ledger.services import ledger_pseudonym, ledger_record
 from haven.web.reporting.models import (
     DEFAULT_RETENTION_DAYS,
@@ -52,11 +53,6 @@ def report_pseudonym(report: Report) -> str:
 
 def person_pseudonym(person: ReportPerson) -> str:
     return ledger_pseudonym(kind="person", value=str(person.seal_id))
-
-
-def staff_pseudonym(user: User) -> str:
-    """How a member of staff appears in the ledger: never their name or username."""
-    return ledger_pseudonym(kind="staff", value=str(user.pk))
 
 
 def _check_text(field: str, value: str, limit: int, *, required: bool) -> None:
