@@ -53,12 +53,12 @@ test: install browser lint test-sqlite test-postgres ## lint, then the whole sui
 
 .PHONY: test-sqlite
 test-sqlite: install ## every test, on SQLite
-	$(PYTEST) -q
+	$(PYTEST) -q -n auto
 
 .PHONY: test-postgres
 test-postgres: install ## the database tests (tests/web) on PostgreSQL; with CI=true an unreachable server fails
 	@if $(PYTHON) -m haven.web.settings.postgres_probe "$(POSTGRES_URL)"; then \
-		DATABASE_URL="$(POSTGRES_URL)" $(PYTEST) -q tests/web; \
+		DATABASE_URL="$(POSTGRES_URL)" $(PYTEST) -q -n auto tests/web; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at $(POSTGRES_URL) is unreachable, and CI=true requires the PostgreSQL suite: failing."; exit 1; \
 	else \
