@@ -35,7 +35,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from haven.ledger.errors import InvalidEventError
-from haven.ledger.events import EVENT_KINDS, canonical_json, check_payload, format_timestamp
+from haven.ledger.events import (
+    EVENT_KINDS,
+    canonical_json,
+    check_payload,
+    dumps_checked,
+    format_timestamp,
+)
 from haven.ledger.kinds import PUBLIC_KINDS, LedgerEvent
 
 LEAF_FORMAT = 2
@@ -84,9 +90,10 @@ def full_event(kind: str, payload: Mapping[str, Any], *, at: datetime) -> bytes:
         raise InvalidEventError(
             f"event kind {kind!r} is not allowed; expected one of {sorted(EVENT_KINDS)}"
         )
-    check_payload(dict(payload))
-    return canonical_json(
-        {"v": LEAF_FORMAT, "kind": kind, "at": format_timestamp(at), "payload": dict(payload)}
+    checked = dict(payload)
+    check_payload(checked)  # also checks that it has a canonical form
+    return dumps_checked(
+        {"v": LEAF_FORMAT, "kind": kind, "at": format_timestamp(at), "payload": checked}
     )
 
 
@@ -103,7 +110,7 @@ def record_payload(
     if kind in PUBLIC_KINDS:
         return Recorded(kind=kind, event=event, salt=b"", leaf=event)
     salt = new_salt() if salt is None else salt
-    leaf = canonical_json(
+    leaf = dumps_checked(  # an int and three strings: canonical by construction
         {
             "v": LEAF_FORMAT,
             "kind": kind,

@@ -126,6 +126,15 @@ def canonical_json(obj: Any) -> bytes:
         TypeError: for floats, non-string keys or values that are not JSON.
     """
     _check_canonical(obj, "$")
+    return dumps_checked(obj)
+
+
+def dumps_checked(obj: Any) -> bytes:
+    """Canonical JSON of ``obj`` that the caller has already checked (`canonical_json` checks).
+
+    For an envelope around a payload that `check_payload` accepted: checking it again
+    would walk the payload twice on every append.
+    """
     text = json.dumps(
         obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     )
