@@ -31,11 +31,12 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from haven.privacy import Binding, new_record_key  # noqa: E402
 from haven.web.accounts.models import Force  # noqa: E402
 from haven.web.key_rotation import kek_usage, keys_rotate  # noqa: E402
-from haven.web.reporting.models import Report, ReportPerson  # noqa: E402
+from haven.web.reporting.models import Report  # noqa: E402
 from haven.web.reporting.selectors import report_content  # noqa: E402
 from haven.web.reporting.services import PersonInReport, report_create  # noqa: E402
 from haven.web.sealing import SealedRecord, site_keyring  # noqa: E402
@@ -128,33 +129,40 @@ def reports_bench(count: int, repeat: int) -> dict:
 
 
 def rotation_bench(rows: int) -> dict:
-    """ROWS people, each with its own sealed data key, on one report; then a rotation."""
+    """ROWS reports, each with its own sealed data key; then a rotation."""
     keyring = site_keyring()
     kek = keyring.current("personal", "open")
-    holder = create(Force.objects.get(code="metropolitan"), 1)[0]
-    table = ReportPerson._meta.db_table
-    seal_id = ReportPerson._meta.get_field("seal_id")
+    force = Force.objects.get(code="metropolitan")
+    table = Report._meta.db_table
+    seal_id = Report._meta.get_field("seal_id")
+    now = timezone.now()
     batch = 20_000
     started = time.perf_counter()
     for first in range(0, rows, batch):
         values = []
-        for _ in range(first, min(first + batch, rows)):
-            row = ReportPerson(report=holder, role="witness")
+        for number in range(first, min(first + batch, rows)):
+            row = Report()
             key = new_record_key(keyring, Binding(table, str(row.seal_id)), kek)
             values.append(
                 (
-                    holder.pk,
-                    "witness",
-                    key.seal("label", "a witness"),
+                    f"HVN-B{number:09d}",
+                    force.pk,
+                    "other",
+                    "report",
+                    "portal",
+                    "en",
+                    key.seal("account", "an account"),
                     b"",
+                    now,
                     seal_id.get_db_prep_value(row.seal_id, connection),
                     key.wrapped,
                 )
             )
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {table} (report_id, role, label, name, seal_id, wrapped_key) "  # noqa: S608
-                "VALUES (%s, %s, %s, %s, %s, %s)",
+                f"INSERT INTO {table} (reference, force_id, offence, stage, channel, language, "  # noqa: S608
+                "account, contact, received_at, seal_id, wrapped_key) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 values,
             )
     insert_seconds = time.perf_counter() - started

@@ -85,6 +85,13 @@ def test_stage_changes_and_changes_to_people_are_recorded(report, officer):
     assert changes == ["added", "updated", "removed"]
 
 
+def test_a_label_moved_to_another_person_of_the_same_report_does_not_open(report):
+    victim, suspect = report.people.all()
+    ReportPerson.objects.filter(pk=suspect.pk).update(label=victim.label)
+    with pytest.raises(TamperedError):
+        ReportPerson.objects.select_related("report").get(pk=suspect.pk).unseal_text("label")
+
+
 def test_people_are_sealed_and_validated(report, officer):
     with pytest.raises(ValidationError):
         report_person_add(
@@ -158,7 +165,9 @@ def test_concluding_starts_the_clock_and_reopening_stops_it(report, officer, met
 def kek_scopes(report: Report) -> set[str]:
     from haven.privacy import wrapped_kek_id
 
-    rows = [report, *report.people.all(), *report.sealed_notes.all()]
+    # People share their report's key: the report and its sealed notes hold keys.
+    assert all(bytes(person.wrapped_key) == b"" for person in report.people.all())
+    rows = [report, *report.sealed_notes.all()]
     return {wrapped_kek_id(bytes(row.wrapped_key)).scope for row in rows}
 
 
@@ -177,7 +186,7 @@ def test_shredding_makes_a_restored_backup_unreadable(client, report, officer, m
     report.refresh_from_db()
     backup = {
         "report": (report.wrapped_key, report.account),
-        "people": list(report.people.values_list("pk", "wrapped_key", "label")),
+        "people": list(report.people.values_list("pk", "label")),
     }
     early = retention_shred(today=report.shred_on - timedelta(days=1))
     assert early.reports == 0
@@ -192,8 +201,8 @@ def test_shredding_makes_a_restored_backup_unreadable(client, report, officer, m
     forget_site_keyring()
     with pytest.raises(KeyDestroyedError):
         Report.objects.get(pk=report.pk).unseal_text("account")
-    for pk, wrapped, label in backup["people"]:
-        ReportPerson.objects.filter(pk=pk).update(wrapped_key=wrapped, label=label)
+    for pk, label in backup["people"]:
+        ReportPerson.objects.filter(pk=pk).update(label=label)
         with pytest.raises(KeyDestroyedError):
             ReportPerson.objects.get(pk=pk).unseal_text("label")
     [destroyed] = events(report, "records_destroyed")

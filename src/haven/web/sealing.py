@@ -64,6 +64,10 @@ class SealedRecord(models.Model):
     """Abstract base of every row with sealed fields (see the module docstring)."""
 
     COMPARTMENT: ClassVar[str] = "personal"
+    KEY_OWNER: ClassVar[str | None] = None
+    """A foreign key whose row's data key this row shares (the people of a report use the
+    report's key): one unwrap opens a whole report, and one re-wrap moves it. Each field
+    stays bound to its own table, row and field, so nothing moves between rows unseen."""
 
     seal_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     wrapped_key = models.BinaryField(default=b"", editable=False)
@@ -82,6 +86,12 @@ class SealedRecord(models.Model):
             PrivacyError: the stored key does not open (tampered, destroyed, unknown).
         """
         cached: RecordKey | None = getattr(self, "_record_key", None)
+        if self.KEY_OWNER is not None:
+            owner = getattr(self, self.KEY_OWNER).record_key()
+            if cached is None or cached.wrapped is not owner.wrapped:
+                cached = RecordKey(self.binding, owner.data_key, owner.wrapped)
+                self._record_key = cached
+            return cached
         if cached is not None and cached.wrapped is self.wrapped_key:
             return cached
         keyring = site_keyring()

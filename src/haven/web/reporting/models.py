@@ -125,7 +125,12 @@ class Report(SealedRecord):
 
 
 class ReportPerson(SealedRecord):
-    """Someone a report is about or who saw it, with their part in it."""
+    """Someone a report is about or who saw it, with their part in it.
+
+    People share their report's data key (`KEY_OWNER`): the record is the report.
+    """
+
+    KEY_OWNER = "report"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="people")
     role = models.CharField(max_length=20, choices=PersonRole.choices)

@@ -133,9 +133,6 @@ def report_person_add(*, report: Report, person: PersonInReport, by: User) -> Re
     row = _person_row(report, person)
     row.full_clean()
     row.save()
-    if report.shred_on is not None:
-        row.move_to_scope(report.shred_on)
-        row.save(update_fields=["wrapped_key"])
     _record_person_change(report, row, "added", by)
     return row
 
@@ -215,8 +212,8 @@ def _start_retention(report: Report, concluded_on: date | None) -> None:
         if concluded_on is None
         else concluded_on + timedelta(days=retention_days(report.force))
     )
-    report.move_to_scope(report.shred_on)
-    for row in [*report.people.all(), *report.sealed_notes.all()]:
+    report.move_to_scope(report.shred_on)  # its people share the report's key
+    for row in report.sealed_notes.all():
         row.move_to_scope(report.shred_on)
         row.save(update_fields=["wrapped_key"])
 
