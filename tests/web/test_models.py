@@ -101,3 +101,16 @@ def test_stage_change_moves_the_report_on(report):
 
 def test_passwords_are_hashed_with_argon2(officer):
     assert officer.password.startswith("argon2$argon2id$")
+
+
+def test_every_force_has_an_active_policy_and_practice_as_found_is_refused(met):
+    from haven.web.accounts.selectors import force_active_policy
+
+    assert met.active_policy == "iemvp-2023"
+    assert force_active_policy(force=met).id == "iemvp-2023"
+    met.active_policy = "practice-2020"
+    with pytest.raises(ValidationError, match="not a policy a force can adopt"):
+        met.full_clean()
+    met.active_policy = "no-such-policy"
+    with pytest.raises(ValidationError):
+        met.full_clean()

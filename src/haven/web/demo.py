@@ -27,6 +27,8 @@ DEMO_TOTP_SECRET = "HAVENDEMOSECRETHAVENDEMOSECRET23"  # noqa: S105
 DEMO_TOTP_DEVICE = "demo authenticator (published secret)"
 
 DEMO_FORCES = {"met": "metropolitan", "wmp": "west-midlands", "gmp": "greater-manchester"}
+DEMO_POLICIES = {"met": "iemvp-2023", "wmp": "hmicfrs-2020", "gmp": "firewall-consent"}
+"""Different policies for the demo forces, so the portal shows what each one means."""
 ADVOCATE_ORGANISATION = ("safe-passage", "Safe Passage Women's Aid (demo)")
 
 
@@ -236,6 +238,10 @@ def _demo_user(username: str, first_name: str, last_name: str) -> tuple[User, bo
 def demo_load() -> DemoSummary:
     """Create the demo users, memberships and reports that do not exist yet."""
     forces = {short: Force.objects.get(code=code) for short, code in DEMO_FORCES.items()}
+    for short, force in forces.items():
+        if force.active_policy != DEMO_POLICIES[short]:
+            force.active_policy = DEMO_POLICIES[short]
+            force.save(update_fields=["active_policy"])
     logins: list[DemoLogin] = []
     role_titles = {
         Role.OFFICER: "Officer",

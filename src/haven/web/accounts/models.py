@@ -8,8 +8,24 @@ the user may see and do.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+DEFAULT_ACTIVE_POLICY = "iemvp-2023"
+"""Until a force chooses: the national position as encoded (NPCC guidance with the Home
+Office's Migrant Victims Protocol)."""
+
+
+def validate_offerable_policy(value: str) -> None:
+    """A force's policy is a written shipped policy: never a description of practice."""
+    from haven.policy.registry import offerable_policy_ids
+
+    if value not in offerable_policy_ids():
+        raise ValidationError(
+            f"{value!r} is not a policy a force can adopt; choose one of "
+            f"{', '.join(offerable_policy_ids())}"
+        )
 
 
 class Force(models.Model):
@@ -18,6 +34,11 @@ class Force(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120, unique=True)
     country = models.CharField(max_length=10, choices=[("England", "England"), ("Wales", "Wales")])
+    # A shipped policy id for now; the governance pages add stored versions on top.
+    # Read it only through `selectors.force_active_policy`.
+    active_policy = models.CharField(
+        max_length=64, default=DEFAULT_ACTIVE_POLICY, validators=[validate_offerable_policy]
+    )
 
     class Meta:
         ordering = ["name"]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db.models import QuerySet
 
+from haven.policy import CompiledPolicy, load_compiled_policy
 from haven.web.accounts.models import AdvocateOrganisation, Force, Membership, User
 from haven.web.accounts.permissions import (
     ADVOCATE_CAPABILITIES,
@@ -17,6 +19,17 @@ from haven.web.accounts.permissions import (
 
 def force_list() -> QuerySet[Force]:
     return Force.objects.order_by("name")
+
+
+def force_active_policy(*, force: Force) -> CompiledPolicy:
+    """The compiled policy in force for `force`: the one place the portal, the console and
+    the public pages read it from (compiled once per process, memory-mapped)."""
+    return _compiled(force.active_policy)
+
+
+@lru_cache(maxsize=64)
+def _compiled(policy_id: str) -> CompiledPolicy:
+    return load_compiled_policy(policy_id)
 
 
 @dataclass(frozen=True)
