@@ -16,10 +16,10 @@ from django.db.models import QuerySet
 
 from haven.web.accounts.models import Force, User
 from haven.web.accounts.permissions import Capability, forces_where
+from haven.web.accounts.services import staff_pseudonym
 from haven.web.ledger.models import LedgerEntry
 from haven.web.ledger.selectors import entries_about, entry_event
 from haven.web.reporting.models import Report
-from haven.web.accounts.services import staff_pseudonym
 from haven.web.reporting.services import report_pseudonym
 
 
