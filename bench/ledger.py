@@ -14,10 +14,17 @@ against a peer measured in the same run:
 * ``append_in_memory``: the appender's throughput into :class:`InMemoryHashStore`
   against the same floor.
 * ``export_round_trip``: write the export directory (leaves + tiles), verify it
-  from disk, and locate a tampered leaf through the tiles (tiles read, time).
+  from disk (which now also checks every tile file against the leaves), and locate a
+  tampered leaf through the tiles (tiles read, time).
 * ``database_append``: durable batched appends through the site's
-  ``ledger_append_many`` on SQLite and PostgreSQL (target >= 10,000/s on SQLite),
-  against bare inserts of the same leaves in the same batches.
+  ``ledger_record_many`` on SQLite and PostgreSQL (target >= 10,000/s on SQLite),
+  against bare inserts of the same leaves in the same batches. Each append seals its
+  event (AES-256-GCM under a fresh data key), so the section also reports the sealing
+  cost alone, and the daily audit's throughput over the same log.
+
+The leaves are leaf format 2 (docs/ledger.md), from typed events: mostly events about
+people, published as kind, day and salted commitment (about 130 bytes), with one in
+ten a readable system event (policy changes, key rotations; about 200 bytes).
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import random
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,19 +54,87 @@ from haven.ledger import (
     verify_log,
     write_export,
 )
+from haven.ledger.commitments import record
+from haven.ledger.kinds import (
+    Decision,
+    KeyRotation,
+    LedgerEvent,
+    PolicyChange,
+    ReportRead,
+    ReportReceived,
+    ReportStageChanged,
+    SealedAccess,
+    SignedIn,
+)
 from haven.ledger.tiles import directory_tile_reader
 
 ORIGIN = "bench.haven.example/ledger"
+AT = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
+
+
+def _pseudonym(kind: str, n: int) -> str:
+    return f"{kind}_{n:032x}"
+
+
+def sample_events(count: int) -> list[LedgerEvent]:
+    """A deterministic mix of typed events, as a site records them: per 10 events, 9 about
+    people (reports arriving, reads, decisions, sealed accesses, stage changes, sign-ins)
+    and 1 public (a policy change, or every tenth of those a key rotation)."""
+    events: list[LedgerEvent] = []
+    for n in range(count):
+        report, staff = _pseudonym("report", n // 10), _pseudonym("staff", n % 97)
+        slot = n % 10
+        event: LedgerEvent
+        if slot == 0:
+            event = ReportReceived(
+                report=report,
+                force="metropolitan",
+                offence="domestic_abuse",
+                channel="portal",
+                people=({"person": _pseudonym("person", n), "role": "victim"},),
+            )
+        elif slot in (1, 2, 3):
+            event = ReportRead(report=report, reader=staff, reader_role="officer")
+        elif slot == 4:
+            event = Decision(
+                report=report,
+                person=_pseudonym("person", n),
+                request=_pseudonym("request", n),
+                policy="firewall",
+                version="3",
+                decision="deny",
+                rules=("no-status-only-checks",),
+                obligations=(),
+                by=staff,
+            )
+        elif slot == 5:
+            event = SealedAccess(
+                report=report,
+                person=_pseudonym("person", n),
+                request=_pseudonym("request", n),
+                by=staff,
+            )
+        elif slot in (6, 7):
+            event = ReportStageChanged(
+                report=report, stage_from="report", stage_to="investigation", by=staff
+            )
+        elif slot == 8:
+            event = SignedIn(user=staff)
+        elif n % 100 == 9:
+            event = KeyRotation(
+                key="sealing", old_key_id="personal/open/v1", new_key_id="personal/open/v2"
+            )
+        else:
+            event = PolicyChange(
+                force="metropolitan", step="activated", policy="met-2019", version=str(n), by=staff
+            )
+        events.append(event)
+    return events
 
 
 def make_leaves(size: int) -> list[bytes]:
-    """Leaves shaped like Haven's canonical decision events (about 190 bytes)."""
-    template = (
-        '{"at":"2026-11-23T16:00:00.000Z","kind":"decision","payload":{"decision":"deny",'
-        '"policy":"firewall","policy_version":3,"reasons":["no-status-only-checks"],'
-        '"report":"report_%032x"},"v":1}'
-    )
-    return [(template % i).encode() for i in range(size)]
+    """Format 2 leaves of :func:`sample_events`, each with a fresh salt (not timed)."""
+    return [record(event, at=AT).leaf for event in sample_events(size)]
 
 
 def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -183,7 +259,7 @@ def bench_export_round_trip(log: MerkleLog, leaves: list[bytes]) -> dict[str, An
 
 
 def bench_database_append(entries: int, batch: int) -> dict[str, Any]:
-    """Durable batched appends through the site's `ledger_append_many`, per database.
+    """Durable batched appends through the site's `ledger_record_many`, per database.
 
     Each database runs in its own process (`bench/ledger_database.py`) on a fresh
     database: a SQLite file, and a new PostgreSQL database when one is reachable at
