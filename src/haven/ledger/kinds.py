@@ -108,12 +108,30 @@ class Decision(LedgerEvent):
     KIND: ClassVar[str] = "decision"
     report: str
     person: str
+    person_role: str
     request: str
+    action: str
+    recipient: str
+    purpose: str
     policy: str
     version: str
     decision: str
     rules: tuple[str, ...]
     obligations: tuple[str, ...]
+    by: str
+
+
+@dataclass(frozen=True)
+class RequestStep(LedgerEvent):
+    """A step of a decided request: a rationale, an approval or refusal, a deferral, a
+    release from deferral, a withdrawal, or a support referral carried out."""
+
+    KIND: ClassVar[str] = "request_step"
+    report: str
+    person: str
+    person_role: str
+    request: str
+    step: str
     by: str
 
 
@@ -124,8 +142,11 @@ class Disclosure(LedgerEvent):
     KIND: ClassVar[str] = "disclosure"
     report: str
     person: str
+    person_role: str
     request: str
     recipient: str
+    purpose: str
+    fields: tuple[str, ...]
     by: str
 
 
@@ -136,7 +157,9 @@ class SealedAccess(LedgerEvent):
     KIND: ClassVar[str] = "sealed_access"
     report: str
     person: str
+    person_role: str
     request: str
+    reason: str
     by: str
 
 
@@ -233,6 +256,7 @@ EVENT_TYPES: tuple[type[LedgerEvent], ...] = (
     ReportPeopleChanged,
     RecordsDestroyed,
     Decision,
+    RequestStep,
     Disclosure,
     SealedAccess,
     MembershipGranted,

@@ -187,6 +187,10 @@ def report_stage_change(*, report: Report, stage: Stage, by: User | None = None)
     elif stage != Stage.CONCLUDED and previous == Stage.CONCLUDED:
         _start_retention(report, None)
     report.save(update_fields=["stage", "concluded_on", "shred_on", "wrapped_key"])
+    if stage == Stage.CONCLUDED and previous != Stage.CONCLUDED:
+        from haven.web.sharing.services import deferred_requests_release
+
+        deferred_requests_release(report=report)
     if previous != stage:
         ledger_record(
             ReportStageChanged(

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "haven.web.reporting",
     "haven.web.ledger",
     "haven.web.oversight",
+    "haven.web.sharing",
     "haven.web.scheduling",
 ]
 
