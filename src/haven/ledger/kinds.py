@@ -98,6 +98,72 @@ class RecordsDestroyed(LedgerEvent):
     shred_date: str
 
 
+# --- the safe reporting portal ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MessageSent(LedgerEvent):
+    """A message on a report's follow-up page (never its text): `sender` is reporter,
+    advocate, force or system; `by` a staff pseudonym, or "reporter" or "system"."""
+
+    KIND: ClassVar[str] = "message_sent"
+    report: str
+    sender: str
+    by: str
+
+
+@dataclass(frozen=True)
+class ReceiptCodeChanged(LedgerEvent):
+    """A report's receipt code was issued or replaced (never the code or its hash):
+    `change` is issued or replaced, `via` report_submitted, reporter, advocate or force."""
+
+    KIND: ClassVar[str] = "receipt_code_changed"
+    report: str
+    change: str
+    via: str
+    by: str
+
+
+@dataclass(frozen=True)
+class AdvocateConsentChanged(LedgerEvent):
+    """A victim's consent for an advocate organisation to act on a report was given or
+    revoked, with what it allows (`scopes`, codes)."""
+
+    KIND: ClassVar[str] = "advocate_consent_changed"
+    report: str
+    change: str
+    scopes: tuple[str, ...]
+    by: str
+
+
+@dataclass(frozen=True)
+class CopyRequested(LedgerEvent):
+    """The reporter, or their advocate, asked the force for a copy of the report's data."""
+
+    KIND: ClassVar[str] = "copy_requested"
+    report: str
+    via: str
+    by: str
+
+
+@dataclass(frozen=True)
+class SupportReferralChosen(LedgerEvent):
+    """The reporter asked to be referred to support services (service codes)."""
+
+    KIND: ClassVar[str] = "support_referral_chosen"
+    report: str
+    services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReceiptIssued(LedgerEvent):
+    """A reporter was given a signed promise receipt for their report (docs/receipts.md)."""
+
+    KIND: ClassVar[str] = "receipt_issued"
+    report: str
+    policy_version: str
+
+
 # --- the firewall (built by the gateway) ------------------------------------------------
 
 
@@ -255,6 +321,12 @@ EVENT_TYPES: tuple[type[LedgerEvent], ...] = (
     ReportStageChanged,
     ReportPeopleChanged,
     RecordsDestroyed,
+    MessageSent,
+    ReceiptCodeChanged,
+    AdvocateConsentChanged,
+    CopyRequested,
+    SupportReferralChosen,
+    ReceiptIssued,
     Decision,
     RequestStep,
     Disclosure,

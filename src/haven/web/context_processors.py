@@ -25,3 +25,10 @@ def navigation(request: HttpRequest) -> dict:
             for text, href in items
         ]
     }
+
+
+def portal(request: HttpRequest) -> dict:
+    """What every portal page states: the reply time the reporter can expect."""
+    from django.conf import settings
+
+    return {"portal_reply_working_days": settings.HAVEN_PORTAL_REPLY_WORKING_DAYS}

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.start_view, name="start"),
     path("healthz", views.health_view, name="health"),
     path("", include("haven.web.accounts.urls")),
+    path("report/", include("haven.web.portal.urls")),
     path("console/reports/", include("haven.web.reporting.urls")),
     path("transparency/log/", include("haven.web.ledger.urls")),
     path("oversight/", include("haven.web.oversight.urls")),

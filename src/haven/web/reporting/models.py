@@ -81,6 +81,13 @@ class Report(SealedRecord):
     account = models.BinaryField(default=b"")
     # How and when it is safe to contact the reporter, sealed ("" when no contact).
     contact = models.BinaryField(default=b"")
+    # When and where it happened, in the reporter's words (a date, or roughly when), and
+    # the language the reporter wants to be contacted in: sealed, "" when not given.
+    occurred = models.BinaryField(default=b"")
+    place = models.BinaryField(default=b"")
+    preferred_language = models.BinaryField(default=b"")
+    # Whether the reporter needs an interpreter (None: not asked, as for officers' reports).
+    interpreter_needed = models.BooleanField(null=True, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
     # Retention: the clock starts when the case concludes; an open case is never shredded.
     concluded_on = models.DateField(null=True, blank=True)

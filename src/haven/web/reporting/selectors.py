@@ -45,6 +45,9 @@ class ReportContent:
     account: str
     contact: str
     people: tuple[PersonContent, ...]
+    occurred: str = ""
+    place: str = ""
+    preferred_language: str = ""
 
 
 def report_content(*, report: Report) -> ReportContent:
@@ -65,6 +68,9 @@ def report_content(*, report: Report) -> ReportContent:
             )
             for person in report.people.all()
         ),
+        occurred=report.unseal_text("occurred"),
+        place=report.unseal_text("place"),
+        preferred_language=report.unseal_text("preferred_language"),
     )
 
 

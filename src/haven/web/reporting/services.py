@@ -38,6 +38,9 @@ from haven.web.reporting.models import (
 MAX_ACCOUNT_CHARACTERS = 20_000
 MAX_LABEL_CHARACTERS = 120
 MAX_NAME_CHARACTERS = 200
+MAX_CONTACT_CHARACTERS = 1_000
+MAX_OCCURRED_CHARACTERS = 200
+MAX_PLACE_CHARACTERS = 500
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,17 @@ def report_create(
     language: str = "en",
     received_at: datetime | None = None,
     reference: str | None = None,
+    occurred: str = "",
+    place: str = "",
+    preferred_language: str = "",
+    interpreter_needed: bool | None = None,
 ) -> Report:
-    """Record a report and the people in it. Raises `ValidationError`; nothing is saved then."""
+    """Record a report and the people in it. Raises `ValidationError`; nothing is saved then.
+
+    `occurred` (when it happened: a date, or roughly when), `place`, `contact` and
+    `preferred_language` (the language to contact the reporter in) are sealed like the
+    account; `interpreter_needed` is None when nobody asked.
+    """
     if not people:
         raise ValidationError(
             {"people": "A report names at least one person: the victim or a witness."}
@@ -102,12 +114,19 @@ def report_create(
         advocate_organisation=advocate_organisation,
         language=language,
         received_at=received_at or timezone.now(),
+        interpreter_needed=interpreter_needed,
     )
     if reference:
         report.reference = reference
-    _check_text("contact", contact, MAX_LABEL_CHARACTERS * 4, required=False)
+    _check_text("contact", contact, MAX_CONTACT_CHARACTERS, required=False)
+    _check_text("occurred", occurred, MAX_OCCURRED_CHARACTERS, required=False)
+    _check_text("place", place, MAX_PLACE_CHARACTERS, required=False)
+    _check_text("preferred_language", preferred_language, MAX_LABEL_CHARACTERS, required=False)
     report.seal_text("account", account)
     report.seal_text("contact", contact)
+    report.seal_text("occurred", occurred)
+    report.seal_text("place", place)
+    report.seal_text("preferred_language", preferred_language)
     report.full_clean()
     report.save()
     rows = [_person_row(report, person) for person in people]
@@ -324,10 +343,12 @@ def retention_shred(*, today: date | None = None) -> ShredResult:
                 SealedNote.objects.filter(report=report).update(
                     status_concern=b"", status_source=b"", note=b"", wrapped_key=b""
                 )
-                report.account = report.contact = b""
+                blanked = ["account", "contact", "occurred", "place", "preferred_language"]
+                for field in blanked:
+                    setattr(report, field, b"")
                 report.wrapped_key = b""
                 report.destroyed_on = today
-                report.save(update_fields=["account", "contact", "wrapped_key", "destroyed_on"])
+                report.save(update_fields=[*blanked, "wrapped_key", "destroyed_on"])
                 ledger_record(
                     RecordsDestroyed(
                         report=report_pseudonym(report), shred_date=shred_date.isoformat()

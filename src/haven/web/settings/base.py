@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "haven.web.oversight",
     "haven.web.sharing",
     "haven.web.scheduling",
+    "haven.web.portal",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "haven.web.context_processors.navigation",
+                "haven.web.context_processors.portal",
             ],
         },
     },
@@ -177,6 +179,26 @@ STATICFILES_DIRS = [PACKAGE_DIR / "web" / "static"]
 # directory at the site root so those paths resolve without a Sass build.
 WHITENOISE_ROOT = environment.frontend_dir(REPO_ROOT)
 WHITENOISE_USE_FINDERS = True
+# The portal's searchable force list: GOV.UK's accessible-autocomplete from npm, served
+# by Haven as /static/accessible-autocomplete/… (no CDN).
+STATICFILES_DIRS += [
+    ("accessible-autocomplete", REPO_ROOT / "node_modules" / "accessible-autocomplete" / "dist")
+]
+
+# The safe reporting portal (haven.web.portal, docs/portal.md). Limits count per keyed,
+# daily-rotated hash of the client in the cache, never an address; a benchmark may raise them.
+HAVEN_PORTAL_DRAFT_HOURS = 4
+HAVEN_PORTAL_DRAFTS_PER_HOUR = 30
+HAVEN_PORTAL_SUBMISSIONS_PER_HOUR = 5
+HAVEN_PORTAL_CODE_FAILURES_PER_HOUR = 10
+HAVEN_PORTAL_MESSAGES_PER_HOUR = 20
+HAVEN_PORTAL_FOLLOW_UP_IDLE_MINUTES = 30
+HAVEN_PORTAL_REPLY_WORKING_DAYS = 5
+# Where "Exit this page" sends the browser once the session and answers are gone.
+HAVEN_PORTAL_EXIT_URL = "https://www.bbc.co.uk/weather"
+# No request body above 256 KiB (the portal's longest answer is 5,000 characters).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
