@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.health_view, name="health"),
     path("", include("haven.web.accounts.urls")),
     path("report/", include("haven.web.portal.urls")),
+    path("receipts/", include("haven.web.receipts.urls")),
     path("console/reports/", include("haven.web.reporting.urls")),
     path("transparency/log/", include("haven.web.ledger.urls")),
     path("oversight/", include("haven.web.oversight.urls")),

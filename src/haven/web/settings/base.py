@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "haven.web.sharing",
     "haven.web.scheduling",
     "haven.web.portal",
+    "haven.web.receipts",
 ]
 
 MIDDLEWARE = [
