@@ -23,6 +23,9 @@ HAVEN_KEY_DIR = environment.key_dir(HAVEN_DATA_DIR)
 HAVEN_LEDGER_SIGNING_KEY = environment.ledger_signing_key()
 HAVEN_PSEUDONYM_KEY = environment.pseudonym_key()
 HAVEN_LEDGER_ORIGIN = environment.ledger_origin()
+# The promise receipt key (haven.web.receipts.keys, docs/receipts.md): its own Ed25519 key,
+# never the checkpoint key; empty: generated as HAVEN_DATA_DIR/receipts/signing.key.
+HAVEN_RECEIPT_SIGNING_KEY = environment.receipt_signing_key()
 
 # True only in production settings (and modules built on them): `haven demo` refuses.
 HAVEN_PRODUCTION = False

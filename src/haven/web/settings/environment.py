@@ -198,6 +198,12 @@ def ledger_signing_key() -> str:
     return os.environ.get("HAVEN_LEDGER_SIGNING_KEY", "")
 
 
+def receipt_signing_key() -> str:
+    """`HAVEN_RECEIPT_SIGNING_KEY`: the promise receipt signing key (`PRIVATE+KEY+…`), or ""
+    for the key file under the data directory (`haven.web.receipts.keys` parses it)."""
+    return os.environ.get("HAVEN_RECEIPT_SIGNING_KEY", "")
+
+
 def pseudonym_key() -> str:
     """`HAVEN_PSEUDONYM_KEY`: the ledger's pseudonym key, hex, or "" for the key file."""
     return os.environ.get("HAVEN_PSEUDONYM_KEY", "")
