@@ -1,0 +1,54 @@
+"""bench/portal.py runs end to end: the production server, the walk through the real
+portal, the plain-form peer and the receipt check (tiny numbers; no timing asserted)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "portal.py"
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_portal_benchmark_submits_reports_and_finds_every_receipt(tmp_path):
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "HAVEN_DATA_DIR"):
+        env.pop(name, None)
+    done = subprocess.run(  # noqa: S603 - our own script
+        [
+            sys.executable,
+            str(BENCH),
+            "--clients",
+            "2",
+            "--reports",
+            "3",
+            "--plain",
+            "4",
+            "--workers",
+            "1",
+            "--threads",
+            "2",
+            "--databases",
+            "sqlite",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)["sqlite"]
+    assert result["portal"]["failures_sample"] == []
+    assert result["portal"]["submissions"] == 3
+    assert result["plain_form"]["submissions"] == 4
+    assert result["lost_reports"] == 0
+    assert result["portal"]["full_submission"]["count"] == 3
+    assert result["portal"]["submissions_per_second"] > 0
+    assert result["ratio_submissions"] > 0
