@@ -6,7 +6,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
-from django.utils.translation import gettext_lazy as _
 
 from haven.web.settings import environment
 from haven.web.settings.files import private_directory
@@ -66,7 +65,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, but a language chosen with the switcher is kept in the
+    # session, never in a cookie of its own (haven.web.languages, docs/translations.md).
+    "haven.web.languages.SessionLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -171,7 +172,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# Each language's name in that language, never translated: a reader looks for their own.
+LANGUAGES = [
+    ("en", "English"),
+    ("cy", "Cymraeg"),
+    ("pl", "Polski"),
+    ("ro", "Română"),
+    ("ur", "اردو"),
+    ("ar", "العربية"),
+    ("bn", "বাংলা"),
+]
 LOCALE_PATHS = [PACKAGE_DIR / "web" / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/London"
