@@ -394,9 +394,13 @@ def report_walk(client: Client, start: str) -> tuple[str, str]:
             starts = [
                 attrs["href"]
                 for attrs, _text in parser.links
-                if "govuk-button--start" in attrs.get("class", "")
-                or (
-                    "govuk-button" in attrs.get("class", "") and "/report/" in attrs.get("href", "")
+                if "exit" not in attrs.get("href", "")
+                and (
+                    "govuk-button--start" in attrs.get("class", "")
+                    or (
+                        "govuk-button" in attrs.get("class", "")
+                        and "/report/" in attrs.get("href", "")
+                    )
                 )
             ]
             if not starts:
