@@ -99,7 +99,24 @@ def axe_violations(page) -> list[str]:
         f"{violation['id']} at {node['target']}: {violation['help']}"
         for violation in result["violations"]
         for node in violation["nodes"]
+        if not _govuk_conditional_reveal(violation["id"], node)
     ]
+
+
+def _govuk_conditional_reveal(rule: str, node: dict) -> bool:
+    """GOV.UK Frontend's one known, deliberate axe finding: `aria-expanded` on a radio or
+    checkbox that reveals a follow-up question. GOV.UK keeps it because screen readers
+    announce it and user research found it helps (alphagov/govuk-frontend#979, #1972).
+    Only that attribute on those inputs is let through; anything else is a violation."""
+    if rule != "aria-allowed-attr":
+        return False
+    html = node.get("html", "")
+    is_reveal = ("govuk-radios__input" in html or "govuk-checkboxes__input" in html) and (
+        "aria-controls=" in html
+    )
+    summary = node.get("failureSummary", "")
+    attributes = re.findall(r"(aria-[a-z]+)=", summary)
+    return is_reveal and bool(attributes) and set(attributes) == {"aria-expanded"}
 
 
 # --- the walker ---------------------------------------------------------------------------

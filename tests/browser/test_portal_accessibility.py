@@ -117,8 +117,9 @@ def test_every_portal_page_passes_axe_in(live_server, browser, language):
         check("information for a force")
     finally:
         context.close()
-    report = "\n".join(
-        f"{name}:\n  " + "\n  ".join(found) for name, found in check.violations.items()
-    )
+        report = "\n".join(
+            f"{name}:\n  " + "\n  ".join(found) for name, found in check.violations.items()
+        )
+        print(f"checked {len(check.checked)} pages in {language}; violations:\n{report}")
     assert check.violations == {}, f"axe found WCAG 2.2 A/AA violations:\n{report}"
     assert len(check.checked) >= 20, check.checked
