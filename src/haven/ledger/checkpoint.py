@@ -9,10 +9,10 @@ interpreted.
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from haven.keyfiles import b64decode_strict
 from haven.ledger.errors import InvalidCheckpointError
 from haven.ledger.hashing import HASH_SIZE
 from haven.ledger.note import NoteSigner, NoteVerifier, open_note, sign_note
@@ -67,11 +67,9 @@ def parse_checkpoint(text: str) -> Checkpoint:
     if len(size_text) > 1 and size_text[0] == "0":
         raise InvalidCheckpointError(f"checkpoint size {size_text!r} has leading zeros")
     try:
-        root = base64.b64decode(root_text.encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError, ValueError) as exc:
-        raise InvalidCheckpointError("checkpoint root hash is not base64") from exc
-    if base64.b64encode(root).decode("ascii") != root_text:
-        raise InvalidCheckpointError("checkpoint root hash is not canonical base64")
+        root = b64decode_strict(root_text, "checkpoint root hash")
+    except ValueError as exc:
+        raise InvalidCheckpointError(str(exc)) from None
     return Checkpoint(
         origin=origin, size=int(size_text), root_hash=root, extensions=tuple(extensions)
     )

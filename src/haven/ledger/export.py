@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from haven.keyfiles import b64decode_strict
 from haven.ledger.audit import verify_log_rows
 from haven.ledger.checkpoint import Checkpoint, open_checkpoint
 from haven.ledger.commitments import parse_leaf
@@ -114,10 +115,10 @@ def read_leaves(path: str | Path) -> list[bytes]:
         for position, raw_line in enumerate(handle):
             line = raw_line.rstrip(b"\n")
             try:
-                leaf = base64.b64decode(line, validate=True)
-            except (binascii.Error, ValueError):
+                leaf: bytes | None = b64decode_strict(line.decode("ascii"), "leaf")
+            except (UnicodeDecodeError, ValueError):
                 leaf = None
-            if leaf is None or base64.b64encode(leaf) != line:
+            if leaf is None:
                 raise LogVerificationError(
                     f"line {position + 1} of {path} is not canonical base64 (leaf {position})",
                     reason="malformed_leaf",

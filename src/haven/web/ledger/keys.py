@@ -13,14 +13,13 @@ into place, so exactly one generated key wins and everyone reads it.
 
 from __future__ import annotations
 
-import os
 import secrets
-import tempfile
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 
+from haven.keyfiles import write_secret_file
 from haven.ledger.errors import LedgerError
 from haven.ledger.events import MIN_PSEUDONYM_KEY_BYTES
 from haven.ledger.note import NoteSigner, generate_signer, parse_skey
@@ -40,41 +39,14 @@ def _key_dir() -> Path:
     return Path(settings.HAVEN_DATA_DIR) / "ledger"
 
 
-def _write_temporary(directory: Path, content: bytes) -> str:
-    """A fully written, fsynced temporary file (mode 0600) in `directory`; returns its path."""
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".key-")
-    try:
-        os.fchmod(descriptor, 0o600)
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-    except BaseException:
-        os.unlink(temporary)
-        raise
-    return temporary
-
-
 def _create_once(path: Path, content: bytes) -> None:
-    """Put `content` at `path` unless another process got there first."""
-    temporary = _write_temporary(path.parent, content)
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        pass
-    finally:
-        os.unlink(temporary)
+    """Put `content` at `path` (0600) unless another process got there first."""
+    write_secret_file(path, content)
 
 
 def replace_key_file(path: Path, content: bytes) -> None:
     """Atomically put `content` at `path` (mode 0600), replacing any key there."""
-    temporary = _write_temporary(path.parent, content)
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    write_secret_file(path, content, replace=True)
 
 
 def signing_key_from_environment() -> bool:
