@@ -347,3 +347,60 @@ def test_the_command_refuses_wrong_keys(tmp_path, receipt_file, pinned, capsys):
     swapped = {"receipt": pinned["log"], "log": pinned["log"]}
     assert main(_cli(path, swapped)) == 1
     assert "(signature)" in capsys.readouterr().err
+
+
+def test_the_command_needs_no_database_or_site(tmp_path, receipt_file, pinned):
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "promise-receipt.json"
+    path.write_bytes(receipt_file)
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "HAVEN_DATA_DIR"}
+    }
+    environment["DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/none"
+    result = subprocess.run(
+        [sys.executable, "-m", "haven.cli", *_cli(path, pinned)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("valid: a promise receipt for report_")
+
+
+def test_the_command_without_pinned_keys_says_so(tmp_path, receipt_file, capsys):
+    path = tmp_path / "promise-receipt.json"
+    path.write_bytes(receipt_file)
+    assert main(["receipt", "verify", str(path), "--log-key", "x"]) == 2
+    assert "no --receipt-key given" in capsys.readouterr().err
+    assert (
+        main(["receipt", "verify", str(tmp_path / "missing.json"), "--receipt-key", "a+b+c"]) == 2
+    )
+
+
+# --- promises in the reporter's language ------------------------------------------------
+
+
+def test_a_promise_is_stated_in_the_reporters_language_when_translated(report, monkeypatch):
+    from haven.web.receipts import selectors
+
+    compiled = force_active_policy(force=report.force)
+    promise = selectors.proven_promises(compiled)[0]
+    # A language with no translation: the promise is stated in English, and says so.
+    untranslated = selectors.promise_in_language(promise, "zz")
+    assert (untranslated.language, untranslated.text) == ("en", promise.english)
+    monkeypatch.setattr(selectors, "gettext", lambda text: f"[cy] {text}")
+    welsh = selectors.promise_in_language(promise, "cy")
+    assert (welsh.language, welsh.text) == ("cy", f"[cy] {promise.english}")
+    checkpoint_sign()
+    from django.utils import translation
+
+    with translation.override("cy"):
+        receipt = receipt_issue(report=report).receipt
+    assert {p.language for p in receipt.promises} == {"cy"}
+    assert _issued_entries(report)
