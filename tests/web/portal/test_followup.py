@@ -305,3 +305,34 @@ def test_asking_for_a_copy_sends_a_request_and_ledgers_it(client, following):
     assert client.post(url).status_code == 302
     assert LedgerEntry.objects.filter(kind="copy_requested").count() == 1
     assert "subject access request" in Message.objects.get(report=report).unseal_text("text")
+
+
+def test_coming_back_to_the_code_page_after_the_idle_time_says_why(client, following):
+    session = client.session
+    session[FOLLOWUP_SEEN_SESSION_KEY] = int(time.time()) - 24 * 60 * 60
+    session.save()
+    page = client.get(START)
+    assert page.status_code == 200
+    assert "not used for a while" in page.content.decode()
+    assert FOLLOWUP_SESSION_KEY not in client.session
+
+
+def test_the_code_page_sends_a_browser_already_following_to_its_report(client, following):
+    assert client.get(START)["Location"] == SHOW
+
+
+def test_a_destroyed_report_still_shows_its_log_but_takes_no_messages(client, following):
+    report, _code = following
+    from django.utils import timezone
+
+    from haven.web.reporting.models import Report
+
+    Report.objects.filter(pk=report.pk).update(destroyed_on=timezone.localdate())
+    page = client.get(SHOW)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Your report was received." in text and 'name="text"' not in text
+    response = client.post(reverse("portal:followup-message"), {"text": "hello"})
+    assert response.status_code == 200
+    assert "can no longer take messages" in response.content.decode()
+    assert Message.objects.count() == 0

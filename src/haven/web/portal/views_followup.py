@@ -134,10 +134,10 @@ def _too_many(request: HttpRequest, what: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def followup_start_view(request: HttpRequest) -> HttpResponse:
     """Enter the receipt code."""
-    report, _why = _followed(request)
+    report, why = _followed(request)
     if report is not None:
         return redirect("portal:followup-show")
-    ended = request.GET.get("ended", "")
+    ended = why or request.GET.get("ended", "")
     if request.method == "GET":
         return render(request, TEMPLATES + "start.html", {"ended": ended})
     if throttle.exhausted("code_failure", request):
