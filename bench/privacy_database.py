@@ -153,6 +153,9 @@ def rotation_bench(rows: int) -> dict:
                     "en",
                     key.seal("account", "an account"),
                     b"",
+                    b"",
+                    b"",
+                    b"",
                     now,
                     seal_id.get_db_prep_value(row.seal_id, connection),
                     key.wrapped,
@@ -161,8 +164,8 @@ def rotation_bench(rows: int) -> dict:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {table} (reference, force_id, offence, stage, channel, language, "  # noqa: S608
-                "account, contact, received_at, seal_id, wrapped_key) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                "account, contact, occurred, place, preferred_language, received_at, seal_id, "
+                "wrapped_key) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 values,
             )
     insert_seconds = time.perf_counter() - started
