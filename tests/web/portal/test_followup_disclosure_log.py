@@ -86,7 +86,7 @@ def test_a_decision_about_the_suspect_is_not_shown_one_about_the_reporter_is(rep
     mine = next(line for line in lines if line.index == about_reporter)
     assert "Immigration Enforcement" in mine.what and "refused" in mine.what
     assert mine.who == "A police officer"
-    assert mine.rules and mine.rules[0].startswith("iemvp-2023: victims-not-shared")
+    assert [str(rule) for rule in mine.rules] == ["iemvp-2023: victims-not-shared"]
     assert mine.at == LedgerEntry.objects.get(position=about_reporter).recorded_at
 
 
@@ -158,3 +158,22 @@ def test_a_report_whose_reporter_was_removed_shows_no_person_events(reported):
     report.reporter.save()
     report.refresh_from_db()
     assert position not in [line.index for line in disclosure_log(report)]
+
+
+def test_a_shipped_rule_is_cited_with_its_summary_and_source(client, reported):
+    from haven.policy.registry import load_policy
+
+    report, code = reported
+    reporter, _suspect = _people(report)
+    rule = load_policy("iemvp-2023").rules[0]
+    event = _decision(report, reporter)
+    with transaction.atomic():
+        ledger_record(Decision(**{**event.payload(), "rules": (rule.id,), "obligations": ()}))
+    line = next(line for line in disclosure_log(report) if line.rules)
+    assert line.rules[0].summary == rule.summary and line.rules[0].source == rule.source
+    client.post(reverse("portal:followup-start"), {"code": code})
+    page = client.get(reverse("portal:followup-show")).content.decode()
+    from django.utils.html import escape
+
+    assert escape(rule.summary) in page
+    assert f"Rule {rule.id} of policy iemvp-2023" in page

@@ -36,6 +36,20 @@ from haven.web.reporting.services import person_pseudonym, report_pseudonym
 
 
 @dataclass(frozen=True)
+class RuleCitation:
+    """A rule a decision rested on: its policy and id, what it says and where it comes from
+    (empty when the policy or rule is not shipped with this Haven)."""
+
+    policy: str
+    rule: str
+    summary: str = ""
+    source: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.policy}: {self.rule}"
+
+
+@dataclass(frozen=True)
 class DisclosureLogLine:
     """One line of the log: one ledger entry, in words the reporter can read."""
 
@@ -44,8 +58,8 @@ class DisclosureLogLine:
     who: str
     index: int
     """The entry's position in the public log."""
-    rules: tuple[str, ...] = field(default=())
-    """The rules it rested on, each as "policy: rule (citation)"; empty when none."""
+    rules: tuple[RuleCitation, ...] = field(default=())
+    """The rules it rested on, with their citations; empty when none."""
 
 
 READER_ROLES = {
@@ -133,16 +147,16 @@ def _scopes(codes: list[str]) -> str:
     return "; ".join(words)
 
 
-@lru_cache(maxsize=32)
-def _citation(policy: str, rule: str) -> str:
-    """'policy: rule (citation)', or the ids alone if the policy is not shipped here."""
+@lru_cache(maxsize=256)
+def _citation(policy: str, rule: str) -> RuleCitation:
+    """The rule's summary and source, or its ids alone if the policy is not shipped here."""
     from haven.policy.registry import load_policy
 
     try:
-        source = load_policy(policy).rule(rule).source
+        found = load_policy(policy).rule(rule)
     except Exception:  # noqa: BLE001 - an unknown policy or rule still shows its ids
-        source = ""
-    return f"{policy}: {rule}" + (f" ({source})" if source else "")
+        return RuleCitation(policy=policy, rule=rule)
+    return RuleCitation(policy=policy, rule=rule, summary=found.summary, source=found.source)
 
 
 def _who_sent(sender: str, by: str) -> str:
@@ -155,7 +169,7 @@ def _who_sent(sender: str, by: str) -> str:
     return _("The police")
 
 
-def _line(kind: str, p: dict[str, Any], decisions: dict[str, tuple[str, ...]]) -> tuple:
+def _line(kind: str, p: dict[str, Any], decisions: dict[str, tuple[RuleCitation, ...]]) -> tuple:
     """(what, who, rules) for one event, or None to leave it out."""
     police = _("The police")
     if kind == "report_received":
@@ -263,7 +277,7 @@ def disclosure_log(report: Report) -> list[DisclosureLogLine]:
         else None
     )
     lines: list[DisclosureLogLine] = []
-    decisions: dict[str, tuple[str, ...]] = {}
+    decisions: dict[str, tuple[RuleCitation, ...]] = {}
     for entry in entries_about(subject=report_pseudonym(report)):
         payload = entry_event(entry).get("payload", {})
         if "person" in payload and (mine is None or payload["person"] != mine):
