@@ -177,3 +177,39 @@ def test_a_shipped_rule_is_cited_with_its_summary_and_source(client, reported):
 
     assert escape(rule.summary) in page
     assert f"Rule {rule.id} of policy iemvp-2023" in page
+
+
+def test_through_the_gateway_requests_about_the_suspect_never_reach_the_reporters_log(
+    met, reported, officer
+):
+    """Real decided requests (sealed access, decision, steps, disclosure) about both people."""
+    from haven.web.ledger.selectors import entries_about, entry_event
+    from haven.web.sharing.models import Status
+    from haven.web.sharing.services import OfficerAnswers, decision_request_create, package_build
+
+    met.active_policy = "npcc-2018"
+    met.save(update_fields=["active_policy"])
+    report, _code = reported
+    reporter, suspect = _people(report)
+    for person in (reporter, suspect):
+        request = decision_request_create(
+            report=report,
+            person=person,
+            action="disclose",
+            answers=OfficerAnswers(purpose="investigation", recipient="police"),
+            by=officer,
+            rationale="To progress the investigation.",
+        )
+        if request.status == Status.APPROVED:
+            package_build(request=request, by=officer)
+    about = {"reporter": set(), "suspect": set()}
+    for entry in entries_about(subject=report_pseudonym(report)):
+        person = entry_event(entry)["payload"].get("person")
+        if person == person_pseudonym(reporter):
+            about["reporter"].add(entry.position)
+        elif person == person_pseudonym(suspect):
+            about["suspect"].add(entry.position)
+    assert about["reporter"] and about["suspect"]
+    shown = {line.index for line in disclosure_log(report)}
+    assert about["reporter"] <= shown
+    assert not about["suspect"] & shown
