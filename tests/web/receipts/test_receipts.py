@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import stat
+import time
+from datetime import timedelta
 
 import pytest
 
@@ -25,6 +27,7 @@ from haven.web.ledger.models import LedgerEntry
 from haven.web.ledger.selectors import entry_event
 from haven.web.ledger.services import checkpoint_sign
 from haven.web.portal.selectors import FOLLOWUP_SESSION_KEY, SUBMITTED_SESSION_KEY
+from haven.web.portal.views_followup import FOLLOWUP_SEEN_SESSION_KEY
 from haven.web.receipts.keys import (
     forget_receipt_key,
     receipt_signer,
@@ -112,7 +115,7 @@ def test_download_is_an_attachment_kept_nowhere_and_recorded_in_the_ledger(clien
     }
 
 
-def test_a_follow_up_session_gets_a_receipt_for_its_report(client, report):
+def test_a_follow_up_session_gets_a_receipt_for_its_report(client, report, settings):
     from haven.web.portal import codes
     from haven.web.portal.models import ReceiptCode
 
@@ -121,8 +124,32 @@ def test_a_follow_up_session_gets_a_receipt_for_its_report(client, report):
         report=report, digest=codes.digest(codes.new_code()), issued_at=report.received_at
     )
     _in_session(client, report, FOLLOWUP_SESSION_KEY, code.pk)
+    _in_session(client, report, FOLLOWUP_SEEN_SESSION_KEY, int(time.time()))
     response = client.post("/receipts/download")
     assert verify_receipt(response.content, **_keys()).receipt.report == report_pseudonym(report)
+    # Once the follow-up has been idle too long, or its code replaced, there is none.
+    _in_session(
+        client,
+        report,
+        FOLLOWUP_SEEN_SESSION_KEY,
+        int(time.time()) - (settings.HAVEN_PORTAL_FOLLOW_UP_IDLE_MINUTES + 1) * 60,
+    )
+    assert "There is no report in this session" in client.get("/receipts/").content.decode()
+    _in_session(client, report, FOLLOWUP_SEEN_SESSION_KEY, int(time.time()))
+    ReceiptCode.objects.filter(pk=code.pk).update(replaced_at=report.received_at)
+    assert "There is no report in this session" in client.get("/receipts/").content.decode()
+    assert len(_issued_entries(report)) == 1
+
+
+def test_a_submission_counts_as_just_made_only_for_the_idle_time(client, report, settings):
+    checkpoint_sign()
+    _in_session(client, report)
+    assert "Download the receipt" in client.get("/receipts/").content.decode()
+    report.received_at -= timedelta(minutes=settings.HAVEN_PORTAL_FOLLOW_UP_IDLE_MINUTES + 1)
+    report.save(update_fields=["received_at"])
+    assert "There is no report in this session" in client.get("/receipts/").content.decode()
+    client.post("/receipts/download")
+    assert not _issued_entries(report)
 
 
 def test_the_printable_page_states_the_receipt_and_holds_its_exact_text(client, report):

@@ -4,8 +4,12 @@ against the site's own published keys (docs/receipts.md)."""
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
+from django.conf import settings
 from django.http import HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from haven.ledger.receipts import REPORT_RECEIVED, ReceiptPromise, VerifiedReceipt, verify_receipt
@@ -15,15 +19,40 @@ from haven.web.ledger.keys import ledger_origin, ledger_signer
 from haven.web.ledger.models import LedgerCheckpoint, LedgerEntry
 from haven.web.ledger.selectors import checkpoint_latest
 from haven.web.portal.selectors import followup_report, submitted_report
+from haven.web.portal.views_followup import FOLLOWUP_SEEN_SESSION_KEY
 from haven.web.receipts.keys import receipt_verifier
 from haven.web.reporting.models import Report
 from haven.web.reporting.services import report_pseudonym
 
 
 def receipt_report(request: HttpRequest) -> Report | None:
-    """The report this browser may have a receipt for: the one it has just submitted, or
-    the one it is following up with a live receipt code. Never any other."""
-    return submitted_report(request) or followup_report(request)
+    """The report this browser may have a receipt for, never any other: the one it has
+    just submitted, or the one it is following up with a live receipt code.
+
+    Both end after `HAVEN_PORTAL_FOLLOW_UP_IDLE_MINUTES`, as the follow-up pages do: a
+    submission counts as just made for that long after it arrived, a follow-up while its
+    last page was seen that recently. A shared computer left with the portal's session
+    cookie must not hand the next person a receipt that says a report was made.
+    """
+    return _just_submitted(request) or _followed(request)
+
+
+def _idle() -> timedelta:
+    return timedelta(minutes=int(settings.HAVEN_PORTAL_FOLLOW_UP_IDLE_MINUTES))
+
+
+def _just_submitted(request: HttpRequest) -> Report | None:
+    report = submitted_report(request)
+    if report is None or timezone.now() - report.received_at > _idle():
+        return None
+    return report
+
+
+def _followed(request: HttpRequest) -> Report | None:
+    seen = request.session.get(FOLLOWUP_SEEN_SESSION_KEY)
+    if not isinstance(seen, int) or time.time() - seen > _idle().total_seconds():
+        return None
+    return followup_report(request)
 
 
 def report_received_entry(*, report: Report) -> LedgerEntry | None:
