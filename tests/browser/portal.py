@@ -175,9 +175,10 @@ def answer(page, answers: dict[str, str] | None = None, attempt: int = 0) -> Non
         "els => [...new Set(els.map(e => e.name))]"
     )
     for name in radio_names:
-        values = form.locator(f"input[type=radio][name='{name}']").evaluate_all(
-            "els => els.map(e => e.value)"
-        )
+        radios = form.locator(f"input[type=radio][name='{name}']")
+        if attempt == 0 and radios.evaluate_all("els => els.some(e => e.checked)"):
+            continue  # answered already (by the test, or before)
+        values = radios.evaluate_all("els => els.map(e => e.value)")
         value = _choose(name, values, answers, attempt)
         form.locator(f"input[type=radio][name='{name}'][value='{value}']").check(force=True)
     box_names = form.locator("input[type=checkbox]").evaluate_all(
@@ -185,6 +186,8 @@ def answer(page, answers: dict[str, str] | None = None, attempt: int = 0) -> Non
     )
     for name in box_names:
         boxes = form.locator(f"input[type=checkbox][name='{name}']")
+        if attempt == 0 and boxes.evaluate_all("els => els.some(e => e.checked)"):
+            continue
         values = boxes.evaluate_all("els => els.map(e => e.value)")
         wanted = answers.get(name)
         if wanted == "*":  # every box (an advocate's consent)
@@ -229,16 +232,19 @@ def _autocomplete(page, select, value: str) -> None:
 
 def submit(page) -> None:
     form = question_form(page)
-    form.locator("button[type=submit], button:not([type]), input[type=submit]").first.click()
-    page.wait_for_load_state()
+    buttons = form.locator("button[type=submit], button:not([type]), input[type=submit]")
+    # The page's main button ("Continue"), not "Add another person" or "Remove".
+    main = buttons.and_(page.locator(":not(.govuk-button--secondary):not(.govuk-button--warning)"))
+    with page.expect_navigation():
+        (main if main.count() else buttons).first.click()
 
 
 def start_report(page, base: str) -> None:
     """From the portal's start page to its first question."""
     page.goto(base + "/report/")
     if question_form(page).count() == 0:
-        page.locator("main a.govuk-button--start, main a.govuk-button").first.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("main a.govuk-button--start, main a.govuk-button").first.click()
 
 
 @dataclass(frozen=True)
@@ -249,14 +255,13 @@ class Confirmed:
 
 def confirmation(page) -> Confirmed | None:
     """The reference and receipt code the confirmation page shows (None elsewhere)."""
-    panel = page.locator(".govuk-panel--confirmation")
-    if panel.count() == 0:
+    if page.locator(".govuk-panel--confirmation").count() == 0:
         return None
-    text = page.locator("main").inner_text()
-    code = CODE.search(text)
-    references = re.findall(r"\b[A-Z0-9]{2,}(?:-[A-Z0-9]+)+\b", panel.inner_text() + "\n" + text)
-    assert code and references, f"confirmation page without a reference or code: {text}"
-    return Confirmed(reference=references[0], code="".join(code.groups()))
+    reference = page.locator(".govuk-panel--confirmation .haven-reference").inner_text().strip()
+    code = CODE.search(page.locator("#receipt-code").inner_text())
+    assert re.fullmatch(r"HVN-[A-Z0-9]{4}-[A-Z0-9]{4}", reference), reference
+    assert code, page.locator("#receipt-code").inner_text()
+    return Confirmed(reference=reference, code="".join(code.groups()))
 
 
 def walk_to_confirmation(

@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from haven.web.ledger.services import checkpoint_sign
 from haven.web.portal.models import AdvocateConsent, PortalDraft
@@ -67,14 +68,14 @@ def test_a_victim_reports_follows_up_exchanges_messages_and_reads_the_log(live_s
     follow_up(page, base, confirmed.code.lower())  # any case will do
     main = page.locator("main")
     assert confirmed.reference in main.inner_text()
-    assert page.get_by_role("heading", name="Your report", level=1).is_visible()
-    assert main.get_by_text("Where it has got to").is_visible()
-    assert main.get_by_text("There are no messages yet.").is_visible()
+    expect(page.get_by_role("heading", name="Your report", level=1)).to_be_visible()
+    expect(main.get_by_text("Where it has got to")).to_be_visible()
+    expect(main.get_by_text("There are no messages yet.")).to_be_visible()
 
     page.get_by_label("Write a message to the police").fill("Can I bring a friend to talk to you?")
     page.get_by_role("button", name="Send message").click()
-    assert page.get_by_text("Your message was sent to the police.").is_visible()
-    assert page.get_by_text("Can I bring a friend to talk to you?").is_visible()
+    expect(page.get_by_text("Your message was sent to the police.")).to_be_visible()
+    expect(page.get_by_text("Can I bring a friend to talk to you?")).to_be_visible()
 
     message_from_force(report=report, text="Yes, of course. <b>Any</b> day this week.", by=officer)
     page.reload()
@@ -91,7 +92,7 @@ def test_a_victim_reports_follows_up_exchanges_messages_and_reads_the_log(live_s
     assert "The car wash" not in log_text and ACCOUNT_WORDS not in log_text
 
     page.get_by_role("button", name="Leave the follow-up page").click()
-    assert page.get_by_text("You have left the follow-up page.").is_visible()
+    expect(page.get_by_text("You have left the follow-up page.")).to_be_visible()
     page.goto(base + "/report/follow-up/report")
     assert page.url.endswith("/report/follow-up/")
 
@@ -133,7 +134,7 @@ def test_a_signed_in_advocate_reports_for_a_victim_who_then_withdraws_consent(li
         follow_up(victim_page, base, confirmed.code)
         victim_page.get_by_role("link", name="Stop Safe Passage (test) acting for you").click()
         victim_page.get_by_role("button", name="Withdraw my consent").click()
-        assert victim_page.get_by_text("You withdrew your consent.").is_visible()
+        expect(victim_page.get_by_text("You withdrew your consent.")).to_be_visible()
     finally:
         victim.close()
     consent.refresh_from_db()
