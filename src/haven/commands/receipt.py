@@ -4,20 +4,18 @@ The contract is in docs/receipts.md. It needs no database and no site settings: 
 receipt key and the log key are pinned by whoever verifies (a verifier key string, or a
 file holding verifier keys one a line), never taken from the receipt or the site.
 
-Exit status: 0 valid (a summary on stdout), 1 the receipt does not verify (one line on
-stderr naming the check), 2 the command could not run (a missing key, an unreadable file).
+Exit status (docs/contracts.md): 0 valid, with a summary on stdout; 2 for every error,
+a receipt that does not verify included (one line on stderr naming the failed check),
+as `haven ledger verify` does for a log that does not verify.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from haven.commands import CommandError
-
-NOT_VERIFIED_STATUS = 1
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -102,8 +100,9 @@ def verify_command(args: argparse.Namespace) -> int:
         )
     except ReceiptError as error:
         reason = " ".join(str(error).split())  # one line, whatever the message held
-        print(f"haven: the receipt does not verify ({error.check}): {reason}", file=sys.stderr)
-        return NOT_VERIFIED_STATUS
+        if args.json:
+            print(json.dumps({"verified": False, "check": error.check, "error": reason}))
+        raise CommandError(f"the receipt does not verify ({error.check}): {reason}") from None
     summary = receipt_summary(verified)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, sort_keys=True))

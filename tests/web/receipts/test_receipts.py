@@ -15,6 +15,7 @@ from haven.cli import main
 from haven.ledger.events import canonical_json
 from haven.ledger.note import generate_signer
 from haven.ledger.receipts import (
+    CHECK_NAMES,
     ReceiptError,
     parse_receipt,
     sign_receipt,
@@ -362,17 +363,21 @@ def test_the_command_refuses_a_changed_receipt_in_one_line(tmp_path, receipt_fil
     changed[len(changed) // 2] ^= 0x20
     path = tmp_path / "promise-receipt.json"
     path.write_bytes(bytes(changed))
-    assert main(_cli(path, pinned)) == 1
+    assert main(_cli(path, pinned)) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.count("\n") == 1 and "does not verify" in captured.err
+    assert captured.err.count("\n") == 1
+    assert captured.err.startswith("haven: the receipt does not verify (")
+    assert main(_cli(path, pinned, "--json")) == 2
+    failure = json.loads(capsys.readouterr().out)
+    assert failure["verified"] is False and failure["check"] in CHECK_NAMES
 
 
 def test_the_command_refuses_wrong_keys(tmp_path, receipt_file, pinned, capsys):
     path = tmp_path / "promise-receipt.json"
     path.write_bytes(receipt_file)
     swapped = {"receipt": pinned["log"], "log": pinned["log"]}
-    assert main(_cli(path, swapped)) == 1
+    assert main(_cli(path, swapped)) == 2
     assert "(signature)" in capsys.readouterr().err
 
 
