@@ -38,6 +38,25 @@ browser: ## Debian's Chromium for the browser tests (installed with apt-get when
 			echo "Chromium is missing: 'sudo apt-get install chromium' enables the browser tests."; \
 		fi; }
 
+.PHONY: gettext
+gettext: ## GNU gettext for `make messages` (installed with apt-get when run as root)
+	@command -v xgettext >/dev/null 2>&1 && command -v msgfmt >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+		else \
+			echo "gettext is missing: 'sudo apt-get install gettext' enables make messages."; exit 1; \
+		fi; }
+
+# The portal's strings only: staff pages stay in English (docs/translations.md).
+MESSAGES_IGNORE := accounts reporting ledger oversight sharing scheduling benchpeer api settings static locale node_modules
+.PHONY: messages
+messages: install gettext ## extract the portal's strings into the catalogues (src/haven/web/locale) and compile them
+	$(PYTHON) -m haven.web.portal.policy_texts_build
+	cd src/haven/web && DJANGO_SETTINGS_MODULE=haven.web.settings.test ../../../$(PYTHON) -m django makemessages \
+		--no-obsolete --add-location=file $(foreach d,$(MESSAGES_IGNORE),--ignore=$(d)) \
+		$(foreach l,cy pl ro ur ar bn,--locale=$(l))
+	cd src/haven/web && DJANGO_SETTINGS_MODULE=haven.web.settings.test ../../../$(PYTHON) -m django compilemessages
+
 .PHONY: run
 run: install ## migrate, load demo data, print the demo logins and serve on http://127.0.0.1:8000
 	$(HAVEN) demo
