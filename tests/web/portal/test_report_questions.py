@@ -260,3 +260,19 @@ def test_too_many_submissions_get_a_429_and_keep_the_answers(client, met):
     assert "Too many reports have been sent" in response.content.decode()
     assert Report.objects.count() == 0
     assert PortalDraft.objects.filter(pk=client.session[DRAFT_SESSION_KEY]).exists()
+
+
+def test_a_change_that_needs_a_new_answer_asks_it_then_returns_to_check_answers(
+    client, advocate, met
+):
+    client.force_login(advocate)
+    answer_all(client, VICTIM_ANSWERS)
+    response = client.post("/report/?from=check", {"way": "advocate"})
+    assert response.url == "/report/consent?from=check"
+    assert client.get("/report/check-answers").url == "/report/consent"
+    response = client.post("/report/consent?from=check", {"consent": ["request_copy"]})
+    assert response.url == "/report/check-answers"
+    assert client.get("/report/check-answers").status_code == 200
+    # Back to a victim's report: the consent is dropped with the way in.
+    client.post("/report/?from=check", {"way": "victim"})
+    assert "consent" not in current_answers(client)

@@ -274,8 +274,11 @@ def _step_context(request: HttpRequest, answers: Answers, name: str, from_check:
 
 
 def _after_save(answers: Answers, name: str, from_check: bool) -> HttpResponseRedirect:
+    """The next question, or back to check answers after a change (by way of any question
+    the change made necessary, such as the consent page for a new advocate's report)."""
     if from_check:
-        return redirect(step_url(steps.CHECK))
+        missing = steps.missing_step(answers)
+        return redirect(step_url(missing or steps.CHECK, from_check=missing is not None))
     return redirect(step_url(steps.next_step(answers, name)))
 
 
@@ -354,9 +357,7 @@ def way_view(request: HttpRequest) -> HttpResponse:
                 if (answers.get("contact") or {}).get("channel") == forms.CONTACT_ADVOCATE[0]:
                     answers.pop("contact")
             draft_save(draft=draft, answers=answers)
-            if from_check and steps.missing_step(answers) is None:
-                return redirect(step_url(steps.CHECK))
-            return redirect(step_url(steps.next_step(answers, "way")))
+            return _after_save(answers, "way", from_check)
     else:
         form = forms.WayForm(initial={"way": answers.get("way")}, advocate_allowed=advocate_allowed)
     context = _step_context(request, answers, "way", from_check)
