@@ -123,3 +123,11 @@ def test_an_advocate_on_the_case_page_sees_no_force_tools(client, kent, organisa
     assert "Reply to the reporter" not in page
     url = reverse("reporting:report-code-replace", args=[report.reference])
     assert client.post(url, {"verified": "yes"}).status_code == 404
+
+
+def test_the_language_the_site_was_used_in_is_named_not_coded(client, officer, met):
+    report, _code = portal_report(met)
+    type(report).objects.filter(pk=report.pk).update(language="cy")
+    client.force_login(officer)
+    page = client.get(case(report)).content.decode()
+    assert "Welsh" in page

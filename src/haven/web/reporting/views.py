@@ -68,6 +68,7 @@ def _followup_context(request: HttpRequest, report: Report) -> dict:
         return {}
     return {
         "followup": True,
+        "site_language_label": _language_name(report.language),
         "interpreter_label": INTERPRETER_LABELS[report.interpreter_needed],
         "portal_messages": report_messages(report=report),
         "can_reply": not report.destroyed
@@ -82,6 +83,16 @@ def _followup_context(request: HttpRequest, report: Report) -> dict:
         and can(user=request.user, capability=Capability.RECORD_REPORTS, force=report.force),
         "max_message": MAX_MESSAGE_CHARACTERS,
     }
+
+
+def _language_name(code: str) -> str:
+    """The English name of the language the reporter used the site in ("Polish"), not its code."""
+    from django.utils.translation import get_language_info
+
+    try:
+        return str(get_language_info(code)["name"])
+    except KeyError:
+        return code
 
 
 INTERPRETER_LABELS = {
