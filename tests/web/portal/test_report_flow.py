@@ -57,7 +57,20 @@ def test_a_victim_reports_and_gets_a_reference_and_a_receipt_code_once(client, m
 
     check = client.get("/report/check-answers")
     assert check.status_code == 200
-    assert ACCOUNT in check.content.decode()
+    summary = check.content.decode()
+    assert ACCOUNT in summary
+    for shown_answer in (
+        "Metropolitan Police Service",
+        "3 February 2024",
+        "Above the shop on Green Lane",
+        "Someone who did it, or who you think did it: the shop owner",
+        "07700 900123",
+        "Romanian",
+        "I need an interpreter",
+        "Victim Support",
+    ):
+        assert shown_answer in summary, shown_answer
+    assert summary.count("?from=check") == 10
 
     response = submit(client)
     page = response.content.decode()
