@@ -152,3 +152,39 @@ def test_after_withdrawal_only_the_withdrawal_is_shown(signed_in, kent, organisa
         signed_in.post(reverse("portal:followup-advocate-code-replace", args=[ref])).status_code
         == 403
     )
+
+
+def test_a_report_submitted_by_an_advocate_is_followed_up_by_victim_and_advocate(
+    client, kent, organisation, advocate
+):
+    """Through the real submission: the victim's log shows the consent and their own
+    support request; the suspect named in the report appears nowhere."""
+    from haven.web.portal.services import draft_start, portal_submit
+
+    answers = {
+        "way": "advocate",
+        "consent": ["see_updates", "exchange_messages"],
+        "force": kent.code,
+        "offence": "domestic_abuse",
+        "account": "Her employer keeps her passport.",
+        "when": {"kind": "roughly", "text": "last spring"},
+        "place": "",
+        "people": [{"role": "suspect", "label": "her employer", "name": "Ed Employer"}],
+        "people_done": True,
+        "contact": {"allowed": False},
+        "language": "pl",
+        "interpreter": True,
+        "support": ["victim_support"],
+    }
+    submitted = portal_submit(
+        draft=draft_start(), answers=answers, advocate=advocate, language="pl"
+    )
+    client.post(reverse("portal:followup-start"), {"code": submitted.code})
+    page = client.get(reverse("portal:followup-show")).content.decode()
+    assert "Your consent for your advocate was recorded" in page
+    assert "You asked to be referred to support services." in page
+    assert "Ed Employer" not in page and "her employer" not in page
+    staff = client.__class__()
+    staff.force_login(advocate)
+    seen = staff.get(show(submitted.report)).content.decode()
+    assert "Your report was received." in seen
