@@ -1,11 +1,14 @@
 """axe-core (npm, pinned in package.json) finds no WCAG 2.2 A or AA problem on any portal
 page, in any of the portal's seven languages.
 
-One walk per language collects the pages: the start page, each question page and its
-error state (the question sent unanswered), check your answers, the confirmation, the
-promise receipt's offer and verify pages (and verify's error), the follow-up entry page
-(and a wrong code), the follow-up page (and an empty message), and the information
-pages. Exit this page leaves the portal, so it has no page of its own to check.
+One walk per language collects the pages. It is a signed-in advocate's walk, because
+theirs has every question (the victim's consent is asked of advocates only): the first
+page, each question page and its error state (the question sent unanswered), check your
+answers, the confirmation, the advocate's own pages, the promise receipt's offer and
+verify pages (and verify's error), the follow-up entry page (and a wrong code), the
+follow-up page (and an empty message) and its pages for a new code, a copy and
+withdrawing consent, and the information pages. Exit this page leaves the portal, so it
+has no page of its own to check.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ import pytest
 from tests.browser.portal import (
     LANGUAGES,
     RIGHT_TO_LEFT,
+    advocate_create,
     axe_violations,
     confirmation,
     load_forces,
     question_form,
+    sign_in,
     start_report,
     submit,
     walk_to_confirmation,
@@ -78,16 +83,25 @@ class Checker:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_portal_page_passes_axe_in(live_server, browser, language):
     base = live_server.url
+    advocate = advocate_create()
     context = browser.new_context()
     page = context.new_page()
     check = Checker(page, language)
     try:
+        sign_in(page, base, advocate.username)
         page.goto(f"{base}/report/?lang={language}")
-        check("start")
+        check("first question")
         start_report(page, base)
         confirmed = walk_to_confirmation(
-            page, answers={"way": "victim"}, on_page=check.question_and_its_error
+            page,
+            answers={"way": "advocate", "consent": "*"},
+            on_page=check.question_and_its_error,
         )
+
+        page.goto(base + "/report/follow-up/advocate/")
+        check("advocate's reports")
+        page.goto(base + f"/report/follow-up/advocate/{confirmed.reference}/")
+        check("advocate's view of a report")
 
         page.goto(base + "/receipts/")
         check("promise receipt offer")
@@ -105,11 +119,18 @@ def test_every_portal_page_passes_axe_in(live_server, browser, language):
         submit(page)
         check("follow-up page")
         page.locator("#message-text").fill("")
-        page.locator("main form").filter(has=page.locator("#message-text")).locator(
-            "button"
-        ).click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("main form").filter(has=page.locator("#message-text")).locator(
+                "button"
+            ).click()
         check("follow-up page, empty message")
+        for path, what in (
+            ("new-code", "follow-up, new code"),
+            ("copy", "follow-up, ask for a copy"),
+            ("withdraw-consent", "follow-up, withdraw consent"),
+        ):
+            page.goto(f"{base}/report/follow-up/{path}")
+            check(what)
 
         page.goto(base + "/report/information/")
         check("information index")
@@ -122,4 +143,4 @@ def test_every_portal_page_passes_axe_in(live_server, browser, language):
         )
         print(f"checked {len(check.checked)} pages in {language}; violations:\n{report}")
     assert check.violations == {}, f"axe found WCAG 2.2 A/AA violations:\n{report}"
-    assert len(check.checked) >= 20, check.checked
+    assert len(check.checked) >= 30, check.checked
