@@ -276,3 +276,29 @@ def test_a_change_that_needs_a_new_answer_asks_it_then_returns_to_check_answers(
     # Back to a victim's report: the consent is dropped with the way in.
     client.post("/report/?from=check", {"way": "victim"})
     assert "consent" not in current_answers(client)
+
+
+def test_the_force_question_lists_every_force_enhanced_by_the_autocomplete(client, met):
+    from haven.web.accounts.models import Force
+
+    answered_up_to(client, "/report/force")
+    page = client.get("/report/force").content.decode()
+    assert page.count("<option value=") == Force.objects.count() + 1  # and "Choose a force"
+    assert "/static/accessible-autocomplete/accessible-autocomplete.min.js" in page
+    assert "/static/haven/force-autocomplete.js" in page
+    assert "Not sure which force?" in page and "any police force will pass" in page
+
+
+@override_settings(HAVEN_PORTAL_DRAFTS_PER_HOUR=1)
+def test_changing_an_answer_in_the_same_draft_starts_no_new_draft(client, met):
+    assert client.post("/report/", {"way": "victim"}).status_code == 302
+    assert client.post("/report/", {"way": "witness"}).status_code == 302
+    assert current_answers(client)["way"] == "witness"
+    assert PortalDraft.objects.count() == 1
+
+
+def test_an_expired_draft_is_not_used(client, met):
+    answered_up_to(client, "/report/when")
+    PortalDraft.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert client.get("/report/when").url == "/report/"
+    assert client.get("/report/check-answers").url == "/report/"
