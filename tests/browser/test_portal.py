@@ -147,18 +147,23 @@ def test_a_signed_in_advocate_reports_for_a_victim_who_then_withdraws_consent(li
 
 
 def _text_side(page, selector: str) -> str:
-    """Which side of its box an element's text sits on: 'left' or 'right'."""
+    """Which side of the page's main column an element's text starts from: 'left' or 'right'."""
     return page.evaluate(
         """selector => {
-            const element = document.querySelector(selector);
             const range = document.createRange();
-            range.selectNodeContents(element);
+            range.selectNodeContents(document.querySelector(selector));
             const text = range.getBoundingClientRect();
-            const box = element.getBoundingClientRect();
-            return (text.left - box.left) <= (box.right - text.right) ? 'left' : 'right';
+            const main = document.querySelector('main').getBoundingClientRect();
+            return (text.left - main.left) <= (main.right - text.right) ? 'left' : 'right';
         }""",
         selector,
     )
+
+
+def _exit_button_side(page) -> str:
+    box = page.locator(".govuk-exit-this-page").bounding_box()
+    middle = page.evaluate("document.documentElement.clientWidth") / 2
+    return "left" if box["x"] + box["width"] / 2 < middle else "right"
 
 
 def switch_language(page, name: str) -> None:
@@ -173,6 +178,7 @@ def test_the_language_switcher_turns_the_pages_welsh_then_arabic_right_to_left(l
     assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("en", "ltr")
     english_heading = page.locator("main h1").inner_text()
     assert _text_side(page, "main h1") == "left"
+    assert _exit_button_side(page) == "right"
 
     switch_language(page, "Cymraeg")
     assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("cy", "ltr")
@@ -182,9 +188,10 @@ def test_the_language_switcher_turns_the_pages_welsh_then_arabic_right_to_left(l
     switch_language(page, "العربية")
     assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("ar", "rtl")
     assert page.locator("main h1").inner_text() != english_heading
-    # The layout mirrors: the heading's text sits on the right of its box.
+    # The layout mirrors: the heading starts from the right, "Exit this page" moves left.
     assert page.evaluate("getComputedStyle(document.querySelector('main h1')).direction") == "rtl"
     assert _text_side(page, "main h1") == "right"
+    assert _exit_button_side(page) == "left"
 
     # The choice holds as the reporter moves on to the questions.
     start_report(page, live_server.url)
