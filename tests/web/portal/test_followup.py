@@ -336,3 +336,17 @@ def test_a_destroyed_report_still_shows_its_log_but_takes_no_messages(client, fo
     assert response.status_code == 200
     assert "can no longer take messages" in response.content.decode()
     assert Message.objects.count() == 0
+
+
+def test_the_page_offers_the_promise_receipt_which_knows_this_report(client, following):
+    report, _code = following
+    page = client.get(SHOW).content.decode()
+    assert reverse("receipts:offer") in page
+    offer = client.get(reverse("receipts:offer"))
+    assert offer.status_code == 200
+    assert "There is no report in this session" not in offer.content.decode()
+    client.post(reverse("portal:followup-sign-out"))
+    assert (
+        "There is no report in this session"
+        in client.get(reverse("receipts:offer")).content.decode()
+    )
