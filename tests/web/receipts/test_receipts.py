@@ -27,8 +27,11 @@ from haven.web.ledger.keys import ledger_signer
 from haven.web.ledger.models import LedgerEntry
 from haven.web.ledger.selectors import entry_event
 from haven.web.ledger.services import checkpoint_sign
-from haven.web.portal.selectors import FOLLOWUP_SESSION_KEY, SUBMITTED_SESSION_KEY
-from haven.web.portal.views_followup import FOLLOWUP_SEEN_SESSION_KEY
+from haven.web.portal.selectors import (
+    FOLLOWUP_SEEN_SESSION_KEY,
+    FOLLOWUP_SESSION_KEY,
+    SUBMITTED_SESSION_KEY,
+)
 from haven.web.receipts.keys import (
     forget_receipt_key,
     receipt_signer,

@@ -25,6 +25,9 @@ SUBMITTED_SESSION_KEY = "haven_portal_submitted"
 the promise receipt download; cleared by exit)."""
 FOLLOWUP_SESSION_KEY = "haven_portal_followup"
 """The id of the live `ReceiptCode` this browser has entered on the follow-up page."""
+FOLLOWUP_SEEN_SESSION_KEY = "haven_portal_followup_seen"
+"""When this browser last used the follow-up page (seconds since the epoch): the idle
+timeout of the follow-up pages and of the promise receipt counts from it."""
 
 
 def submitted_report(request: HttpRequest) -> Report | None:

@@ -37,6 +37,7 @@ from haven.web.portal.disclosure_log import disclosure_log
 from haven.web.portal.models import AdvocateConsent, ConsentScope, ReceiptCode
 from haven.web.portal.selectors import (
     DRAFT_SESSION_KEY,
+    FOLLOWUP_SEEN_SESSION_KEY,
     FOLLOWUP_SESSION_KEY,
     advocate_consent_get,
     advocate_consents,
@@ -57,9 +58,6 @@ from haven.web.portal.services import (
 from haven.web.reporting.models import Report, Stage
 from haven.web.reporting.services import report_read
 from haven.web.views import public_portal
-
-FOLLOWUP_SEEN_SESSION_KEY = "haven_portal_followup_seen"
-"""When this browser last used the follow-up page (seconds since the epoch)."""
 
 TEMPLATES = "portal/followup/"
 

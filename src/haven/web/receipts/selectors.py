@@ -18,8 +18,7 @@ from haven.policy.promises import Promise, check, holding_promises
 from haven.web.ledger.keys import ledger_origin, ledger_signer
 from haven.web.ledger.models import LedgerCheckpoint, LedgerEntry
 from haven.web.ledger.selectors import checkpoint_latest
-from haven.web.portal.selectors import followup_report, submitted_report
-from haven.web.portal.views_followup import FOLLOWUP_SEEN_SESSION_KEY
+from haven.web.portal.selectors import FOLLOWUP_SEEN_SESSION_KEY, followup_report, submitted_report
 from haven.web.receipts.keys import receipt_verifier
 from haven.web.reporting.models import Report
 from haven.web.reporting.services import report_pseudonym
