@@ -18,7 +18,7 @@ from haven.web.reporting.models import Report
 from tests.browser.portal import (
     advocate_create,
     answer,
-    load_forces,
+    fresh_site,
     officer_create,
     question_form,
     sign_in,
@@ -34,7 +34,7 @@ EXIT_URL = "https://www.bbc.co.uk/weather"
 
 @pytest.fixture(autouse=True)
 def forces(transactional_db) -> None:
-    load_forces()
+    fresh_site()
 
 
 @pytest.fixture

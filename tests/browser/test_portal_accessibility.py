@@ -21,7 +21,7 @@ from tests.browser.portal import (
     advocate_create,
     axe_violations,
     confirmation,
-    load_forces,
+    fresh_site,
     question_form,
     sign_in,
     start_report,
@@ -39,7 +39,7 @@ FIELDS = (
 
 @pytest.fixture(autouse=True)
 def forces(transactional_db) -> None:
-    load_forces()
+    fresh_site()
 
 
 class Checker:
