@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 
 from haven.web.ledger.services import checkpoint_sign
 from haven.web.portal.models import AdvocateConsent, PortalDraft
-from haven.web.portal.services import message_from_force
 from haven.web.reporting.models import Report
 from tests.browser.portal import (
     advocate_create,
@@ -77,7 +76,20 @@ def test_a_victim_reports_follows_up_exchanges_messages_and_reads_the_log(live_s
     expect(page.get_by_text("Your message was sent to the police.")).to_be_visible()
     expect(page.get_by_text("Can I bring a friend to talk to you?")).to_be_visible()
 
-    message_from_force(report=report, text="Yes, of course. <b>Any</b> day this week.", by=officer)
+    # The officer reads it on the force's console and replies there, in their own browser.
+    console = page.context.browser.new_context()
+    officer_page = console.new_page()
+    try:
+        sign_in(officer_page, base, officer.username)
+        officer_page.goto(f"{base}/console/reports/{report.reference}/")
+        expect(officer_page.get_by_text("Can I bring a friend to talk to you?")).to_be_visible()
+        officer_page.get_by_label("Reply to the reporter").fill(
+            "Yes, of course. <b>Any</b> day this week."
+        )
+        officer_page.get_by_role("button", name="Send reply").click()
+        expect(officer_page.get_by_text("<b>Any</b> day this week.")).to_be_visible()
+    finally:
+        console.close()
     page.reload()
     messages = page.locator(".haven-messages li")
     assert messages.count() == 2
