@@ -359,7 +359,7 @@ REFERENCE = re.compile(r"\bHVN-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 CODE = re.compile(r"\b[A-Z0-9]{4} ?[A-Z0-9]{4} ?[A-Z0-9]{4} ?[A-Z0-9]{4}\b")
 
 
-def confirmation(parser: PageParser, body: str) -> tuple[str, str] | None:
+def confirmation(body: str) -> tuple[str, str] | None:
     """The reference and receipt code a confirmation page shows, or None on other pages."""
     if "govuk-panel--confirmation" not in body:
         return None
@@ -397,7 +397,7 @@ def report_walk(client: Client, start: str, *, stop_at_check: bool = False):  # 
             raise WalkFailed(f"{response.status} at {urlsplit(response.url).path}")
         parser = PageParser()
         parser.feed(response.body)
-        found = confirmation(parser, response.body)
+        found = confirmation(response.body)
         if found:
             return found
         form = _main_form(parser)
@@ -433,9 +433,7 @@ def report_walk(client: Client, start: str, *, stop_at_check: bool = False):  # 
 def report_send(client: Client, ready: Ready) -> tuple[str, str]:
     """Submit the checked answers: (reference, receipt code) from the confirmation."""
     response = client.request("POST", ready.action, ready.data, referer=ready.referer)
-    parser = PageParser()
-    parser.feed(response.body)
-    found = confirmation(parser, response.body)
+    found = confirmation(response.body)
     if found is None:
         raise WalkFailed(f"{response.status} and no confirmation at {urlsplit(response.url).path}")
     return found
