@@ -121,3 +121,24 @@ def test_information_pages_are_portal_pages(client, met):
         assert reverse("portal:exit") in content
         assert "999" in content
         assert "haven-language-switcher" in content
+
+
+def test_a_promise_that_does_not_hold_has_no_keeping_rules():
+    from haven.web.portal.information import keeping_rules
+
+    compiled = load_compiled_policy("pre-2018")
+    results = check(compiled, load_promises())
+    not_holding = [r for r in results if not r.holds]
+    assert not_holding
+    with pytest.raises(ValueError, match="does not hold"):
+        keeping_rules(compiled, not_holding[0])
+
+
+def test_a_promise_file_with_its_own_wording_for_the_language_wins(client, met):
+    from haven.web.portal.views_information import _promise_text
+
+    texts = {"en": "Police will not ask.", "cy": "Ni fydd yr heddlu yn holi."}
+    assert _promise_text(texts, "cy") == "Ni fydd yr heddlu yn holi."
+    assert _promise_text(texts, "en") == "Police will not ask."
+    # No wording of its own: the catalogue's translation (here none, so English).
+    assert _promise_text({"en": "Unknown sentence."}, "pl") == "Unknown sentence."
