@@ -16,8 +16,10 @@ not tell anyone when a report was made.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -54,9 +56,21 @@ def ledger_pseudonym(*, kind: str, value: str | bytes) -> str:
     return pseudonym(pseudonym_key(), kind, value)
 
 
-def ledger_record(event: LedgerEvent, *, at: datetime | None = None) -> int:
-    """Record one event; return its log position. See `ledger_record_many`."""
-    return ledger_record_many([event], at=at)[0]
+def ledger_record(event: LedgerEvent, *, at: datetime | None = None) -> int | None:
+    """Record one event; return its log position. See `ledger_record_many`.
+
+    Inside `ledger_batch` the event is checked now and appended when the batch ends,
+    still in the caller's transaction; its position is not known yet, so this returns None.
+    """
+    batch = _open_batch.get()
+    if batch is None:
+        return ledger_record_many([event], at=at)[0]
+    _require_transaction()
+    at = at or timezone.now()
+    item = record(event, at=at)
+    check_entry_size(item.leaf)
+    batch.add(event, item, at)
+    return None
 
 
 def ledger_record_many(events: Sequence[LedgerEvent], *, at: datetime | None = None) -> list[int]:
@@ -68,25 +82,35 @@ def ledger_record_many(events: Sequence[LedgerEvent], *, at: datetime | None = N
         InvalidEventError, PersonalDataError: an event is refused; nothing is written.
         EntryTooLargeError: a leaf exceeds the tlog-tiles entry limit (65,535 bytes).
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise LedgerOutsideTransactionError(
-            "ledger_record must run inside the transaction of the action it records"
-        )
+    _require_transaction()
     if not events:
         return []
     at = at or timezone.now()
     recorded = [record(event, at=at) for event in events]
     for item in recorded:
         check_entry_size(item.leaf)
+    return _append([(event, item, at) for event, item in zip(events, recorded, strict=True)])
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise LedgerOutsideTransactionError(
+            "ledger_record must run inside the transaction of the action it records"
+        )
+
+
+def _append(entries: Sequence[tuple[LedgerEvent, Recorded, datetime]]) -> list[int]:
+    """Append checked entries under the head lock; the lock is held until commit."""
     head = _locked_head()
     store = DatabaseHashStore()
-    result = append_leaves(store, head.size, [item.leaf for item in recorded])
+    store.read_frontier(head.size)
+    result = append_leaves(store, head.size, [item.leaf for _, item, _ in entries])
     insert_rows(
         LedgerEntry,
         LEDGER_ENTRY_COLUMNS,
         [
             _entry_row(head.size + offset, event, item, at)
-            for offset, (event, item) in enumerate(zip(events, recorded, strict=True))
+            for offset, (event, item, at) in enumerate(entries)
         ],
     )
     store.put_many(result.hashes)
@@ -94,6 +118,63 @@ def ledger_record_many(events: Sequence[LedgerEvent], *, at: datetime | None = N
     head.size = result.size
     head.save(update_fields=["size"])
     return positions
+
+
+@dataclass
+class _Batch:
+    """Events recorded inside `ledger_batch`, each with a marker that tells whether the
+    savepoint it was recorded in still stands."""
+
+    entries: list[tuple[LedgerEvent, Recorded, datetime, object]] = field(default_factory=list)
+
+    def add(self, event: LedgerEvent, item: Recorded, at: datetime) -> None:
+        # Django discards the on-commit callbacks of a savepoint that is rolled back
+        # (documented for `transaction.on_commit`). A no-op callback registered with the
+        # event therefore disappears exactly when the rows the event describes do.
+        def marker() -> None:
+            return None
+
+        transaction.on_commit(marker)
+        self.entries.append((event, item, at, marker))
+
+    def standing(self) -> list[tuple[LedgerEvent, Recorded, datetime]]:
+        pending = {id(func) for _, func, _ in transaction.get_connection().run_on_commit}
+        return [(e, item, at) for e, item, at, marker in self.entries if id(marker) in pending]
+
+
+_open_batch: ContextVar[_Batch | None] = ContextVar("ledger_batch", default=None)
+
+
+@contextmanager
+def ledger_batch() -> Iterator[None]:
+    """Append every event recorded inside this block in one go, when the block ends.
+
+    Each `ledger_record` inside is checked at once (a refused event raises there) but
+    written at the end of the block, in the same transaction, with one lock of the log's
+    head taken as late as possible: the head lock serialises every writer until commit,
+    so a request that records several events holds it for one append, not from its first
+    event to its commit. Open it inside the transaction (`transaction.atomic`) and close
+    it before the transaction ends. If the block raises, nothing is appended and the
+    transaction's rollback removes the rows; an event recorded in a savepoint that was
+    rolled back (an exception caught inside the block) is dropped with that savepoint's
+    rows. A batch inside a batch belongs to the outer one.
+
+    Raises:
+        LedgerOutsideTransactionError: no transaction is open.
+    """
+    _require_transaction()
+    if _open_batch.get() is not None:
+        yield
+        return
+    batch = _Batch()
+    token = _open_batch.set(batch)
+    try:
+        yield
+    finally:
+        _open_batch.reset(token)
+    entries = batch.standing()
+    if entries:
+        _append(entries)
 
 
 _SEAL_ID = LedgerEntry._meta.get_field("seal_id")

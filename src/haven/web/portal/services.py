@@ -29,7 +29,7 @@ from haven.ledger.kinds import (
 from haven.web.accounts.models import Force, User
 from haven.web.accounts.permissions import Capability, can
 from haven.web.accounts.services import staff_pseudonym
-from haven.web.ledger.services import ledger_record
+from haven.web.ledger.services import ledger_batch, ledger_record
 from haven.web.portal import codes
 from haven.web.portal.answers import (
     Answers,
@@ -130,6 +130,11 @@ def portal_submit(
 ) -> Submitted:
     """Turn complete answers into a report, issue its receipt code and delete the draft.
 
+    Its ledger events (the report received, the support asked for, the advocate's consent,
+    the receipt code issued) are appended together at the end, in the same transaction
+    (`ledger_batch`): every submission waits for the log's head, so it is locked once,
+    for the append and the commit only.
+
     Raises:
         ValidationError: the answers are not complete or not valid (nothing is saved).
         PermissionDenied: an advocate's report from someone who is not an advocate.
@@ -144,50 +149,54 @@ def portal_submit(
         organisation = advocate.advocate_organisations.first() if advocate else None
         if organisation is None:
             raise PermissionDenied("Only a signed-in advocate can report for someone.")
-    report = report_create(
-        force=Force.objects.get(code=answers["force"]),
-        offence=answers["offence"],
-        account=answers["account"],
-        people=_people(answers, way),
-        channel=Channel.ADVOCATE if organisation else Channel.PORTAL,
-        contact=contact_text(answers),
-        advocate_organisation=organisation,
-        language=language,
-        occurred=occurred_text(answers),
-        place=answers.get("place", ""),
-        preferred_language=preferred_language_text(answers),
-        interpreter_needed=bool(answers.get("interpreter")),
-    )
-    reporter = Reporter(report=report, person=report.people.order_by("id").first(), way_in=way)
-    services = support_codes(answers)
-    reporter.seal_text("support", json.dumps(list(services)))
-    reporter.save()
-    if services:
-        ledger_record(SupportReferralChosen(report=report_pseudonym(report), services=services))
-    if organisation is not None:
-        scopes = tuple(s for s in answers.get("consent", []) if s in ConsentScope.values)
-        AdvocateConsent.objects.create(
-            report=report, organisation=organisation, scopes=list(scopes), recorded_by=advocate
+    with ledger_batch():
+        report = report_create(
+            force=Force.objects.get(code=answers["force"]),
+            offence=answers["offence"],
+            account=answers["account"],
+            people=_people(answers, way),
+            channel=Channel.ADVOCATE if organisation else Channel.PORTAL,
+            contact=contact_text(answers),
+            advocate_organisation=organisation,
+            language=language,
+            occurred=occurred_text(answers),
+            place=answers.get("place", ""),
+            preferred_language=preferred_language_text(answers),
+            interpreter_needed=bool(answers.get("interpreter")),
         )
-        ledger_record(
-            AdvocateConsentChanged(
-                report=report_pseudonym(report),
-                change="given",
-                scopes=scopes,
-                by=staff_pseudonym(advocate),
+        # The reporter is the first of the report's people (`_people`).
+        reporter = Reporter(report=report, person=report.people_created[0], way_in=way)
+        services = support_codes(answers)
+        reporter.seal_text("support", json.dumps(list(services)))
+        reporter.save()
+        if services:
+            ledger_record(SupportReferralChosen(report=report_pseudonym(report), services=services))
+        if organisation is not None:
+            scopes = tuple(s for s in answers.get("consent", []) if s in ConsentScope.values)
+            AdvocateConsent.objects.create(
+                report=report, organisation=organisation, scopes=list(scopes), recorded_by=advocate
             )
-        )
-    code = _issue_code(report, change="issued", via="report_submitted", by=REPORTER)
-    draft_discard(draft_id=draft.pk)
+            ledger_record(
+                AdvocateConsentChanged(
+                    report=report_pseudonym(report),
+                    change="given",
+                    scopes=scopes,
+                    by=staff_pseudonym(advocate),
+                )
+            )
+        code = _issue_code(report, change="issued", via="report_submitted", by=REPORTER, new=True)
+        draft_discard(draft_id=draft.pk)
     return Submitted(report=report, code=code)
 
 
 # --- receipt codes -----------------------------------------------------------------------
 
 
-def _issue_code(report: Report, *, change: str, via: str, by: str) -> str:
+def _issue_code(report: Report, *, change: str, via: str, by: str, new: bool = False) -> str:
+    """Issue a receipt code; any live one stops working (a `new` report has none yet)."""
     now = timezone.now()
-    ReceiptCode.objects.filter(report=report, replaced_at__isnull=True).update(replaced_at=now)
+    if not new:
+        ReceiptCode.objects.filter(report=report, replaced_at__isnull=True).update(replaced_at=now)
     code = codes.new_code()
     ReceiptCode.objects.create(report=report, digest=codes.digest(code), issued_at=now)
     ledger_record(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from haven.ledger.kinds import (
@@ -33,6 +33,7 @@ from haven.web.reporting.models import (
     ReportPerson,
     SealedNote,
     Stage,
+    new_reference,
 )
 
 MAX_ACCOUNT_CHARACTERS = 20_000
@@ -99,13 +100,18 @@ def report_create(
 
     `occurred` (when it happened: a date, or roughly when), `place`, `contact` and
     `preferred_language` (the language to contact the reporter in) are sealed like the
-    account; `interpreter_needed` is None when nobody asked.
+    account; `interpreter_needed` is None when nobody asked. The report's people are in
+    `report.people_created`, in the order given, the first of them first.
     """
     if not people:
         raise ValidationError(
             {"people": "A report names at least one person: the victim or a witness."}
         )
     _check_text("account", account, MAX_ACCOUNT_CHARACTERS, required=True)
+    if channel == Channel.ADVOCATE and advocate_organisation is None:
+        raise ValidationError(
+            {"advocate_organisation": "A report made by an advocate names their organisation."}
+        )
     report = Report(
         force=force,
         offence=offence,
@@ -127,12 +133,22 @@ def report_create(
     report.seal_text("occurred", occurred)
     report.seal_text("place", place)
     report.seal_text("preferred_language", preferred_language)
-    report.full_clean()
-    report.save()
+    # Field checks (choices, lengths) run here, in Python. What the database enforces
+    # itself is not asked of it first (each such check was a query, a third of a
+    # submission's cost): the foreign keys are rows the caller holds, the check
+    # constraints mirror the fields' choices (and the advocate rule is checked above),
+    # and the unique seal_id and a generated reference are random (a colliding
+    # reference is drawn again below). A reference the caller chose is still checked,
+    # so a duplicate gets a clear message.
+    report.full_clean(
+        exclude=_FOREIGN_KEYS, validate_unique=bool(reference), validate_constraints=False
+    )
+    _insert_report(report, reference_chosen=bool(reference))
     rows = [_person_row(report, person) for person in people]
     for row in rows:
-        row.full_clean()
-        row.save()
+        row.full_clean(exclude=["report"], validate_unique=False, validate_constraints=False)
+    ReportPerson.objects.bulk_create(rows)
+    report.people_created = rows
     ledger_record(
         ReportReceived(
             report=report_pseudonym(report),
@@ -144,6 +160,24 @@ def report_create(
         at=report.received_at,
     )
     return report
+
+
+_FOREIGN_KEYS = ["force", "recorded_by", "advocate_organisation"]
+_REFERENCE_DRAWS = 3
+
+
+def _insert_report(report: Report, *, reference_chosen: bool) -> None:
+    """Save a new report; a generated reference that is taken already is drawn again."""
+    for draw in range(_REFERENCE_DRAWS):
+        try:
+            with transaction.atomic():
+                report.save(force_insert=True)
+            return
+        except IntegrityError:
+            taken = Report.objects.filter(reference=report.reference).exists()
+            if reference_chosen or not taken or draw == _REFERENCE_DRAWS - 1:
+                raise
+            report.reference = new_reference()
 
 
 @transaction.atomic
