@@ -100,7 +100,9 @@ def _require_transaction() -> None:
 
 
 def _append(entries: Sequence[tuple[LedgerEvent, Recorded, datetime]]) -> list[int]:
-    """Append checked entries under the head lock; the lock is held until commit."""
+    """Append checked entries under the head lock; the lock is held until commit, so
+    the entries are sealed before it is taken."""
+    sealed = [_sealed_entry(event, item, at) for event, item, at in entries]
     head = _locked_head()
     store = DatabaseHashStore()
     store.read_frontier(head.size)
@@ -108,10 +110,7 @@ def _append(entries: Sequence[tuple[LedgerEvent, Recorded, datetime]]) -> list[i
     insert_rows(
         LedgerEntry,
         LEDGER_ENTRY_COLUMNS,
-        [
-            _entry_row(head.size + offset, event, item, at)
-            for offset, (event, item, at) in enumerate(entries)
-        ],
+        [(head.size + offset, *row) for offset, row in enumerate(sealed)],
     )
     store.put_many(result.hashes)
     positions = list(range(head.size, result.size))
@@ -191,14 +190,14 @@ LEDGER_ENTRY_COLUMNS = (
 )
 
 
-def _entry_row(position: int, event: LedgerEvent, item: Recorded, at: datetime) -> tuple:
-    row = LedgerEntry(position=position, kind=item.kind, subject=event.subject or "")
+def _sealed_entry(event: LedgerEvent, item: Recorded, at: datetime) -> tuple:
+    """An entry's columns after its position (`LEDGER_ENTRY_COLUMNS`), its event sealed."""
+    row = LedgerEntry(kind=item.kind, subject=event.subject or "")
     if not item.public:
         key = row.record_key()
         row.event = key.seal("event", item.event)
         row.salt = key.seal("salt", item.salt)
     return (
-        position,
         item.kind,
         item.leaf,
         at,

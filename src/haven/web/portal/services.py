@@ -49,7 +49,12 @@ from haven.web.portal.models import (
     WayIn,
 )
 from haven.web.reporting.models import Channel, Report
-from haven.web.reporting.services import PersonInReport, report_create, report_pseudonym
+from haven.web.reporting.services import (
+    PersonInReport,
+    report_insert,
+    report_prepare,
+    report_pseudonym,
+)
 
 MAX_MESSAGE_CHARACTERS = 2_000
 REPORTER = "reporter"
@@ -124,16 +129,17 @@ def _people(answers: Answers, way: WayIn) -> list[PersonInReport]:
     return [me, *others]
 
 
-@transaction.atomic
 def portal_submit(
     *, draft: PortalDraft, answers: Answers, advocate: User | None = None, language: str = "en"
 ) -> Submitted:
     """Turn complete answers into a report, issue its receipt code and delete the draft.
 
-    Its ledger events (the report received, the support asked for, the advocate's consent,
-    the receipt code issued) are appended together at the end, in the same transaction
-    (`ledger_batch`): every submission waits for the log's head, so it is locked once,
-    for the append and the commit only.
+    The report, its people and the reporter's row are checked and sealed first; then one
+    transaction saves them, with their ledger events (the report received, the support
+    asked for, the advocate's consent, the receipt code issued) appended together at its
+    end (`ledger_batch`). Every submission waits for the log's head (and on SQLite for
+    the database's one writer), so the transaction holds only the writes, and the head
+    is locked once, for the append and the commit.
 
     Raises:
         ValidationError: the answers are not complete or not valid (nothing is saved).
@@ -149,25 +155,26 @@ def portal_submit(
         organisation = advocate.advocate_organisations.first() if advocate else None
         if organisation is None:
             raise PermissionDenied("Only a signed-in advocate can report for someone.")
-    with ledger_batch():
-        report = report_create(
-            force=Force.objects.get(code=answers["force"]),
-            offence=answers["offence"],
-            account=answers["account"],
-            people=_people(answers, way),
-            channel=Channel.ADVOCATE if organisation else Channel.PORTAL,
-            contact=contact_text(answers),
-            advocate_organisation=organisation,
-            language=language,
-            occurred=occurred_text(answers),
-            place=answers.get("place", ""),
-            preferred_language=preferred_language_text(answers),
-            interpreter_needed=bool(answers.get("interpreter")),
-        )
-        # The reporter is the first of the report's people (`_people`).
-        reporter = Reporter(report=report, person=report.people_created[0], way_in=way)
-        services = support_codes(answers)
-        reporter.seal_text("support", json.dumps(list(services)))
+    new = report_prepare(
+        force=Force.objects.get(code=answers["force"]),
+        offence=answers["offence"],
+        account=answers["account"],
+        people=_people(answers, way),
+        channel=Channel.ADVOCATE if organisation else Channel.PORTAL,
+        contact=contact_text(answers),
+        advocate_organisation=organisation,
+        language=language,
+        occurred=occurred_text(answers),
+        place=answers.get("place", ""),
+        preferred_language=preferred_language_text(answers),
+        interpreter_needed=bool(answers.get("interpreter")),
+    )
+    # The reporter is the first of the report's people (`_people`).
+    reporter = Reporter(report=new.report, person=new.people[0], way_in=way)
+    services = support_codes(answers)
+    reporter.seal_text("support", json.dumps(list(services)))
+    with transaction.atomic(), ledger_batch():
+        report = report_insert(new)
         reporter.save()
         if services:
             ledger_record(SupportReferralChosen(report=report_pseudonym(report), services=services))

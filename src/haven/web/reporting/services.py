@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -77,8 +78,26 @@ def _person_row(report: Report, person: PersonInReport) -> ReportPerson:
     return row
 
 
-@transaction.atomic
-def report_create(
+@dataclass(frozen=True)
+class NewReport:
+    """A report and its people, checked and sealed, not saved yet (`report_prepare`)."""
+
+    report: Report
+    people: list[ReportPerson]
+    reference_chosen: bool
+    """The caller gave the reference (a generated one is drawn again if it is taken)."""
+
+
+def report_create(**fields: Any) -> Report:
+    """Record a report and the people in it. Raises `ValidationError`; nothing is saved then.
+
+    The arguments are `report_prepare`'s; the report's people are in
+    `report.people_created`, in the order given.
+    """
+    return report_insert(report_prepare(**fields))
+
+
+def report_prepare(
     *,
     force: Force,
     offence: str,
@@ -95,13 +114,17 @@ def report_create(
     place: str = "",
     preferred_language: str = "",
     interpreter_needed: bool | None = None,
-) -> Report:
-    """Record a report and the people in it. Raises `ValidationError`; nothing is saved then.
+) -> NewReport:
+    """Check and seal a new report and its people, writing nothing; `report_insert` saves it.
 
-    `occurred` (when it happened: a date, or roughly when), `place`, `contact` and
-    `preferred_language` (the language to contact the reporter in) are sealed like the
-    account; `interpreter_needed` is None when nobody asked. The report's people are in
-    `report.people_created`, in the order given, the first of them first.
+    Kept apart so a caller can do this work before its transaction opens (on SQLite
+    every write transaction runs alone). `occurred` (when it happened: a date, or
+    roughly when), `place`, `contact` and `preferred_language` (the language to contact
+    the reporter in) are sealed like the account; `interpreter_needed` is None when
+    nobody asked.
+
+    Raises:
+        ValidationError: the report or a person is not valid.
     """
     if not people:
         raise ValidationError(
@@ -138,21 +161,30 @@ def report_create(
     # submission's cost): the foreign keys are rows the caller holds, the check
     # constraints mirror the fields' choices (and the advocate rule is checked above),
     # and the unique seal_id and a generated reference are random (a colliding
-    # reference is drawn again below). A reference the caller chose is still checked,
-    # so a duplicate gets a clear message.
+    # reference is drawn again on insert). A reference the caller chose is still
+    # checked, so a duplicate gets a clear message.
     report.full_clean(
         exclude=_FOREIGN_KEYS, validate_unique=bool(reference), validate_constraints=False
     )
-    _insert_report(report, reference_chosen=bool(reference))
     rows = [_person_row(report, person) for person in people]
     for row in rows:
         row.full_clean(exclude=["report"], validate_unique=False, validate_constraints=False)
+    return NewReport(report=report, people=rows, reference_chosen=bool(reference))
+
+
+@transaction.atomic
+def report_insert(new: NewReport) -> Report:
+    """Save a prepared report and its people, and record its arrival in the ledger."""
+    report, rows = new.report, new.people
+    _insert_report(report, reference_chosen=new.reference_chosen)
+    for row in rows:
+        row.report = report  # the report has its id now
     ReportPerson.objects.bulk_create(rows)
     report.people_created = rows
     ledger_record(
         ReportReceived(
             report=report_pseudonym(report),
-            force=force.code,
+            force=report.force.code,
             offence=report.offence,
             channel=report.channel,
             people=tuple({"person": person_pseudonym(row), "role": row.role} for row in rows),
