@@ -148,12 +148,11 @@ def test_an_advocate_reports_for_a_victim_with_scoped_consent(client, advocate, 
     answers = with_way(
         "advocate", ("/report/consent", {"consent": ["see_updates", "exchange_messages"]})
     )[1:]
-    answers = [
-        (url, {"channel": "advocate", "say_police": "yes"})
-        if url == "/report/contact"
-        else (url, data)
-        for url, data in answers
-    ]
+    contact_pages = {
+        "/report/contact": {"channel": "advocate"},
+        "/report/contact-details": {"say_police": "yes", "details": "ignored"},
+    }
+    answers = [(url, contact_pages.get(url, data)) for url, data in answers]
     answer_all(client, answers)
     page = submit(client).content.decode()
     report = Report.objects.get()

@@ -4,11 +4,13 @@ escaping, size limits, exit and the throttles."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+import haven.web
 from haven.web.portal import steps
 from haven.web.portal.models import PortalDraft
 from haven.web.portal.selectors import DRAFT_SESSION_KEY
@@ -122,24 +124,28 @@ def test_where_can_be_skipped(client, met):
         ("/report/force", {}, "Select a police force"),
         ("/report/force", {"force": "atlantis"}, "Select a police force from the list"),
         ("/report/what-happened", {"account": "   "}, "Tell us what happened"),
-        ("/report/when", {}, "Select whether you know the date"),
+        ("/report/when", {}, "Enter the date it happened, or tell us roughly when"),
+        ("/report/when", {"roughly": "   "}, "Enter the date it happened, or tell us roughly when"),
         (
             "/report/when",
-            {"kind": "date", "day": "31", "month": "2", "year": "2024"},
-            "must be a real date",
+            {"day": "3", "month": "2", "year": "2024", "roughly": "last winter"},
+            "Enter the date it happened or tell us roughly when, not both",
         ),
-        (
-            "/report/when",
-            {"kind": "date", "day": "x", "month": "2", "year": "2024"},
-            "must be a real date",
-        ),
-        ("/report/when", {"kind": "date", "day": "3"}, "with a day, month and year"),
-        ("/report/when", {"kind": "roughly", "roughly": ""}, "Tell us roughly when"),
+        ("/report/when", {"day": "3", "roughly": "May"}, "not both"),
+        ("/report/when", {"day": "31", "month": "2", "year": "2024"}, "must be a real date"),
+        ("/report/when", {"day": "x", "month": "2", "year": "2024"}, "must be a real date"),
+        ("/report/when", {"day": "3"}, "with a day, month and year"),
+        ("/report/when", {"roughly": "a" * 201}, "Roughly when must be 200 characters or fewer"),
         ("/report/offence", {"offence": "immigration"}, "Select what kind of crime it was"),
         ("/report/contact", {}, "Select how we may contact you"),
-        ("/report/contact", {"channel": "phone", "say_police": "no"}, "Enter a phone number"),
-        ("/report/contact", {"channel": "email", "details_email": "a@b.c"}, "from the police"),
-        ("/report/contact", {"channel": "advocate", "say_police": "no"}, "Select how we may"),
+        ("/report/contact", {"channel": "advocate"}, "Select how we may"),
+        ("/report/contact-details", {"say_police": "no"}, "Enter a mobile number we can text"),
+        ("/report/contact-details", {"details": "07700 900123"}, "from the police"),
+        (
+            "/report/contact-details",
+            {"details": "0" * 201, "say_police": "no"},
+            "This must be 200 characters or fewer",
+        ),
         ("/report/language", {"language": "en"}, "Select whether you need an interpreter"),
         ("/report/language", {"language": "other", "interpreter": "no"}, "Enter the language"),
         ("/report/support", {}, "or ‘No thanks’"),
@@ -163,7 +169,7 @@ def test_a_date_in_the_future_is_refused(client, met):
     tomorrow = timezone.localdate() + timedelta(days=1)
     response = client.post(
         "/report/when",
-        {"kind": "date", "day": tomorrow.day, "month": tomorrow.month, "year": tomorrow.year},
+        {"day": tomorrow.day, "month": tomorrow.month, "year": tomorrow.year},
     )
     assert "must be today or in the past" in response.content.decode()
     assert "when" not in current_answers(client)
@@ -302,3 +308,122 @@ def test_an_expired_draft_is_not_used(client, met):
     PortalDraft.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     assert client.get("/report/when").url == "/report/"
     assert client.get("/report/check-answers").url == "/report/"
+
+
+# --- the when and contact pages (no conditional reveals) -----------------------------------
+
+
+def test_roughly_when_is_accepted_when_the_date_is_left_empty(client, met):
+    answered_up_to(client, "/report/when")
+    page = client.get("/report/when").content.decode()
+    assert 'name="day"' in page and 'name="roughly"' in page  # both always on the page
+    response = client.post("/report/when", {"day": "", "month": "", "roughly": "Last winter"})
+    assert response.url == "/report/where"
+    assert current_answers(client)["when"] == {"kind": "roughly", "text": "Last winter"}
+    assert 'value="Last winter"' in client.get("/report/when").content.decode()
+    client.post("/report/when", {"day": "3", "month": "2", "year": "2024"})
+    assert current_answers(client)["when"] == {"kind": "date", "date": "2024-02-03"}
+
+
+def test_do_not_contact_me_skips_the_contact_details_page(client, met):
+    answered_up_to(client, "/report/contact")
+    assert client.post("/report/contact", {"channel": "none"}).url == "/report/language"
+    assert current_answers(client)["contact"] == {"allowed": False}
+    # The details page is no step now: opening it leads on to the next question.
+    assert client.get("/report/contact-details").url == "/report/language"
+    client.post("/report/language", {"language": "en", "interpreter": "no"})
+    page = client.get("/report/language").content.decode()
+    assert 'href="/report/contact"' in page  # the back link skips the details page
+
+
+def test_a_channel_leads_to_its_details_page_then_on(client, met):
+    answered_up_to(client, "/report/contact")
+    assert client.post("/report/contact", {"channel": "email"}).url == "/report/contact-details"
+    assert client.get("/report/language").url == "/report/contact-details"
+    page = client.get("/report/contact-details").content.decode()
+    assert 'type="email"' in page and 'href="/report/contact"' in page
+    response = client.post(
+        "/report/contact-details",
+        {"details": "me@example.org", "times": "mornings", "say_police": "yes"},
+    )
+    assert response.url == "/report/language"
+    assert current_answers(client)["contact"] == {
+        "allowed": True,
+        "channel": "email",
+        "details": "me@example.org",
+        "times": "mornings",
+        "say_police": True,
+    }
+    # The same channel again keeps the details; another one asks for them again.
+    client.post("/report/contact", {"channel": "email"})
+    assert current_answers(client)["contact"]["details"] == "me@example.org"
+    client.post("/report/contact", {"channel": "phone"})
+    assert current_answers(client)["contact"] == {"allowed": True, "channel": "phone"}
+    assert client.get("/report/language").url == "/report/contact-details"
+
+
+def test_an_advocate_channel_asks_no_number_or_address(client, advocate, met):
+    client.force_login(advocate)
+    client.post("/report/", {"way": "advocate"})
+    client.post("/report/consent", {"consent": ["see_updates"]})
+    for url, data in VICTIM_ANSWERS[1:]:
+        if url == "/report/contact":
+            break
+        client.post(url, data)
+    client.post("/report/contact", {"channel": "advocate"})
+    page = client.get("/report/contact-details").content.decode()
+    assert 'name="details"' not in page and 'name="say_police"' in page
+    client.post("/report/contact-details", {"say_police": "no"})
+    assert current_answers(client)["contact"] == {
+        "allowed": True,
+        "channel": "advocate",
+        "details": "",
+        "times": "",
+        "say_police": False,
+    }
+
+
+def test_changing_contact_from_check_answers_goes_through_the_details(client, met):
+    answer_all(client, VICTIM_ANSWERS)
+    check = client.get("/report/check-answers").content.decode()
+    assert 'href="/report/contact?from=check"' in check
+    # Same channel: on to its details (to change them), then back to check answers.
+    response = client.post("/report/contact?from=check", {"channel": "text"})
+    assert response.url == "/report/contact-details?from=check"
+    page = client.get("/report/contact-details?from=check").content.decode()
+    assert 'value="07700 900123"' in page and 'href="/report/check-answers"' in page
+    response = client.post(
+        "/report/contact-details?from=check",
+        {"details": "07700 900999", "times": "", "say_police": "no"},
+    )
+    assert response.url == "/report/check-answers"
+    assert current_answers(client)["contact"]["details"] == "07700 900999"
+    # A new channel: its details are asked for before check answers opens.
+    response = client.post("/report/contact?from=check", {"channel": "phone"})
+    assert response.url == "/report/contact-details?from=check"
+    assert client.get("/report/check-answers").url == "/report/contact-details"
+    # Do not contact me: straight back.
+    response = client.post("/report/contact?from=check", {"channel": "none"})
+    assert response.url == "/report/check-answers"
+
+
+def test_no_question_page_has_a_conditional_reveal(client, advocate, met):
+    """Issue 10: axe must find nothing, and GOV.UK's reveal sets aria-expanded on radios."""
+    client.force_login(advocate)
+    answers = [
+        ("/report/", {"way": "advocate"}),
+        ("/report/consent", {"consent": ["see_updates"]}),
+        *VICTIM_ANSWERS[1:],
+    ]
+    pages = {"/report/", "/report/check-answers"}
+    for url, data in answers:
+        pages.add(url)
+        page = client.get(url).content.decode()
+        assert "data-aria-controls" not in page and "__conditional" not in page, url
+        assert client.post(url, data).status_code == 302, url
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "data-aria-controls" not in page and "__conditional" not in page, url
+    for template in Path(haven.web.__file__).parent.glob("**/templates/**/*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert "data-aria-controls" not in text and "__conditional" not in text, template

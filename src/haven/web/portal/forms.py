@@ -114,13 +114,9 @@ WHEN_DATE, WHEN_ROUGHLY = "date", "roughly"
 
 
 class WhenForm(forms.Form):
-    kind = forms.ChoiceField(
-        choices=[(WHEN_DATE, WHEN_DATE), (WHEN_ROUGHLY, WHEN_ROUGHLY)],
-        error_messages={
-            "required": _("Select whether you know the date"),
-            "invalid_choice": _("Select whether you know the date"),
-        },
-    )
+    """The date, or roughly when: both boxes are on the page (no conditional reveal), and
+    exactly one must be filled in. `clean` adds `kind` (and `date` for a date)."""
+
     day = forms.CharField(required=False, max_length=4)
     month = forms.CharField(required=False, max_length=4)
     year = forms.CharField(required=False, max_length=6)
@@ -132,26 +128,38 @@ class WhenForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("kind") == WHEN_DATE:
-            parts = [data.get("day", ""), data.get("month", ""), data.get("year", "")]
-            if not all(parts):
-                self.add_error("day", _("Enter the date it happened, with a day, month and year"))
-                return data
-            try:
-                day, month, year = (int(part) for part in parts)
-                happened = date(year, month, day)
-            except ValueError:
-                self.add_error("day", _("The date it happened must be a real date"))
-                return data
-            if year < 1900:
-                self.add_error("day", _("The year must include 4 numbers, for example 2024"))
-            elif happened > timezone.localdate():
-                self.add_error("day", _("The date it happened must be today or in the past"))
-            else:
-                data["date"] = happened
-        elif data.get("kind") == WHEN_ROUGHLY and not data.get("roughly"):
-            if "roughly" not in self.errors:
-                self.add_error("roughly", _("Tell us roughly when it happened"))
+        parts = [data.get("day", ""), data.get("month", ""), data.get("year", "")]
+        if "roughly" in self.errors:
+            return data
+        roughly = data.get("roughly", "")
+        if any(parts) and roughly:
+            self.add_error(
+                "roughly",
+                _("Enter the date it happened or tell us roughly when, not both"),
+            )
+            return data
+        if not any(parts) and not roughly:
+            self.add_error("day", _("Enter the date it happened, or tell us roughly when"))
+            return data
+        if roughly:
+            data["kind"] = WHEN_ROUGHLY
+            return data
+        if not all(parts):
+            self.add_error("day", _("Enter the date it happened, with a day, month and year"))
+            return data
+        try:
+            day, month, year = (int(part) for part in parts)
+            happened = date(year, month, day)
+        except ValueError:
+            self.add_error("day", _("The date it happened must be a real date"))
+            return data
+        if year < 1900:
+            self.add_error("day", _("The year must include 4 numbers, for example 2024"))
+        elif happened > timezone.localdate():
+            self.add_error("day", _("The date it happened must be today or in the past"))
+        else:
+            data["kind"] = WHEN_DATE
+            data["date"] = happened
         return data
 
 
@@ -206,27 +214,14 @@ class PersonForm(forms.Form):
 
 
 class ContactForm(forms.Form):
+    """Whether the police may contact the reporter, and how (the first contact page)."""
+
     channel = forms.ChoiceField(
         error_messages={
             "required": _("Select how we may contact you, or that we must not contact you"),
             "invalid_choice": _("Select how we may contact you, or that we must not contact you"),
         }
     )
-    details_phone = forms.CharField(required=False, max_length=MAX_DETAILS_CHARACTERS)
-    details_text = forms.CharField(required=False, max_length=MAX_DETAILS_CHARACTERS)
-    details_email = forms.CharField(required=False, max_length=MAX_DETAILS_CHARACTERS)
-    times = forms.CharField(
-        required=False,
-        max_length=MAX_TIMES_CHARACTERS,
-        error_messages={"max_length": _("When it is safe must be 300 characters or fewer")},
-    )
-    say_police = forms.ChoiceField(choices=YES_NO, required=False)
-
-    DETAIL_ERRORS = {
-        "phone": _("Enter a phone number we can call"),
-        "text": _("Enter a mobile number we can text"),
-        "email": _("Enter an email address"),
-    }
 
     def __init__(self, *args, advocate: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -234,21 +229,47 @@ class ContactForm(forms.Form):
         if advocate:
             choices.append(CONTACT_ADVOCATE)
         self.fields["channel"].choices = choices
-        too_long = _("This must be 200 characters or fewer")
-        for name in ("details_phone", "details_text", "details_email"):
-            self.fields[name].error_messages["max_length"] = too_long
+
+
+class ContactDetailsForm(forms.Form):
+    """The number or address for the chosen channel (none through an advocate), when it
+    is safe, and whether a message may say it is from the police (the second page, only
+    when the reporter may be contacted)."""
+
+    details = forms.CharField(required=False, max_length=MAX_DETAILS_CHARACTERS)
+    times = forms.CharField(
+        required=False,
+        max_length=MAX_TIMES_CHARACTERS,
+        error_messages={"max_length": _("When it is safe must be 300 characters or fewer")},
+    )
+    say_police = forms.ChoiceField(
+        choices=YES_NO,
+        error_messages={
+            "required": _("Select whether a message or caller may say it is from the police"),
+            "invalid_choice": _("Select whether a message or caller may say it is from the police"),
+        },
+    )
+
+    DETAIL_ERRORS = {
+        "phone": _("Enter a phone number we can call"),
+        "text": _("Enter a mobile number we can text"),
+        "email": _("Enter an email address"),
+    }
+
+    def __init__(self, *args, channel: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.channel = channel
+        self.fields["details"].error_messages["max_length"] = _(
+            "This must be 200 characters or fewer"
+        )
+        if channel not in self.DETAIL_ERRORS:
+            del self.fields["details"]
 
     def clean(self) -> dict:
         data = super().clean()
-        channel = data.get("channel")
-        if channel in self.DETAIL_ERRORS:
-            field = f"details_{channel}"
-            if not data.get(field) and field not in self.errors:
-                self.add_error(field, self.DETAIL_ERRORS[channel])
-        if channel and channel != CONTACT_NONE and not data.get("say_police"):
-            self.add_error(
-                "say_police", _("Select whether a message or caller may say it is from the police")
-            )
+        if self.channel in self.DETAIL_ERRORS and not data.get("details"):
+            if "details" not in self.errors:
+                self.add_error("details", self.DETAIL_ERRORS[self.channel])
         return data
 
 

@@ -49,6 +49,20 @@ def _has_key(key: str) -> Callable[[Answers], bool]:
     return answered
 
 
+def _contact_answered(answers: Answers) -> bool:
+    contact = answers.get("contact")
+    return contact is not None and (not contact.get("allowed") or bool(contact.get("channel")))
+
+
+def _may_contact(answers: Answers) -> bool:
+    return bool((answers.get("contact") or {}).get("allowed"))
+
+
+def _contact_details_answered(answers: Answers) -> bool:
+    # The channel page keeps only the channel; this page adds the rest (say_police last).
+    return "say_police" in (answers.get("contact") or {})
+
+
 STEPS: tuple[Step, ...] = (
     Step("way", _way_answered),
     Step("consent", _consent_answered, _is_advocate),
@@ -58,7 +72,10 @@ STEPS: tuple[Step, ...] = (
     Step("where", _has_key("place")),
     Step("offence", _present("offence")),
     Step("people", lambda answers: bool(answers.get("people_done"))),
-    Step("contact", _has_key("contact")),
+    Step("contact", _contact_answered),
+    # Only when the police may contact the reporter: a page of its own rather than a
+    # conditional reveal on the channel page (issue 10: no axe finding is let through).
+    Step("contact-details", _contact_details_answered, _may_contact),
     Step("language", _present("language")),
     Step("support", _present("support")),
 )

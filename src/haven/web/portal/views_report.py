@@ -116,9 +116,9 @@ def _when_initial(answers: Answers) -> dict:
     when = answers.get("when") or {}
     if when.get("kind") == "date":
         happened = date.fromisoformat(when["date"])
-        return {"kind": "date", "day": happened.day, "month": happened.month, "year": happened.year}
+        return {"day": happened.day, "month": happened.month, "year": happened.year}
     if when.get("kind") == "roughly":
-        return {"kind": "roughly", "roughly": when.get("text", "")}
+        return {"roughly": when.get("text", "")}
     return {}
 
 
@@ -135,28 +135,45 @@ def _contact_initial(answers: Answers) -> dict:
         return {}
     if not contact.get("allowed"):
         return {"channel": forms.CONTACT_NONE}
-    channel = contact.get("channel", "")
-    initial = {
-        "channel": channel,
-        "times": contact.get("times", ""),
-        "say_police": forms.YES if contact.get("say_police") else forms.NO,
-    }
-    if channel in ("phone", "text", "email"):
-        initial[f"details_{channel}"] = contact.get("details", "")
-    return initial
+    return {"channel": contact.get("channel", "")}
 
 
 def _contact_apply(answers: Answers, data: dict) -> None:
+    """The channel alone; the details page adds the rest. The same channel again keeps
+    the details given for it (a reporter passing back through the page)."""
     channel = data["channel"]
     if channel == forms.CONTACT_NONE:
         answers["contact"] = {"allowed": False}
         return
+    contact = answers.get("contact") or {}
+    if contact.get("allowed") and contact.get("channel") == channel:
+        return
+    answers["contact"] = {"allowed": True, "channel": channel}
+
+
+def _contact_channel(answers: Answers) -> str:
+    return (answers.get("contact") or {}).get("channel", "")
+
+
+def _contact_details_initial(answers: Answers) -> dict:
+    contact = answers.get("contact") or {}
+    if "say_police" not in contact:
+        return {}
+    return {
+        "details": contact.get("details", ""),
+        "times": contact.get("times", ""),
+        "say_police": forms.YES if contact.get("say_police") else forms.NO,
+    }
+
+
+def _contact_details_apply(answers: Answers, data: dict) -> None:
+    channel = _contact_channel(answers)
     answers["contact"] = {
         "allowed": True,
         "channel": channel,
-        "details": data.get(f"details_{channel}", "") if channel != "advocate" else "",
+        "details": data.get("details", "") if channel != forms.CONTACT_ADVOCATE[0] else "",
         "times": data.get("times", ""),
-        "say_police": data.get("say_police") == forms.YES,
+        "say_police": data["say_police"] == forms.YES,
     }
 
 
@@ -225,17 +242,21 @@ STEP_PAGES: dict[str, StepPage] = {
     ),
     "contact": StepPage(
         "portal/report/contact.html",
-        _("How can the police contact you safely?"),
+        _("Is it safe for the police to contact you?"),
         lambda request, answers, *a, **k: forms.ContactForm(
             *a, advocate=answers.get("way") == WayIn.ADVOCATE, **k
         ),
         _contact_initial,
         _contact_apply,
-        {
-            "details_phone": "details-phone",
-            "details_text": "details-text",
-            "details_email": "details-email",
-        },
+    ),
+    "contact-details": StepPage(
+        "portal/report/contact_details.html",
+        _("How can the police contact you safely?"),
+        lambda request, answers, *a, **k: forms.ContactDetailsForm(
+            *a, channel=_contact_channel(answers), **k
+        ),
+        _contact_details_initial,
+        _contact_details_apply,
     ),
     "language": StepPage(
         "portal/report/language.html",
@@ -276,6 +297,10 @@ def _step_context(request: HttpRequest, answers: Answers, name: str, from_check:
 def _after_save(answers: Answers, name: str, from_check: bool) -> HttpResponseRedirect:
     """The next question, or back to check answers after a change (by way of any question
     the change made necessary, such as the consent page for a new advocate's report)."""
+    if from_check and name == "contact" and steps.missing_step(answers) is None:
+        # "Change" on how to contact you goes on to the details, so they can be changed too.
+        if (answers.get("contact") or {}).get("allowed"):
+            return redirect(step_url("contact-details", from_check=True))
     if from_check:
         missing = steps.missing_step(answers)
         return redirect(step_url(missing or steps.CHECK, from_check=missing is not None))
@@ -327,6 +352,8 @@ def step_view(request: HttpRequest, name: str) -> HttpResponse:
         context["services"] = form.services
     if name == "language":
         context["languages"] = _languages()
+    if name == "contact-details":
+        context["channel"] = _contact_channel(answers)
     return render(request, page.template, context)
 
 
