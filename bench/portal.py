@@ -72,6 +72,9 @@ PREFERRED = {
     "contact": ["no", "false", "0"],
     "allowed": ["no", "false", "0"],
     "support": ["none"],
+    # The when page asks for a date or, instead, roughly when: exactly one. The client
+    # gives the date (day, month, year above) and leaves "roughly" empty.
+    "roughly": [""],
 }
 NEGATIVE = ("no", "false", "0", "none", "roughly")
 
