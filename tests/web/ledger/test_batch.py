@@ -45,8 +45,8 @@ def test_a_batch_locks_the_head_once_for_all_its_events(db):
         with ledger_batch():
             for n in range(4):
                 ledger_record(event(n))
-    head_reads = [q for q in queries.captured_queries if "ledger_ledgerhead" in q["sql"]]
-    assert len([q for q in head_reads if q["sql"].startswith("SELECT")]) == 1
+    head = [q["sql"] for q in queries.captured_queries if "ledger_ledgerhead" in q["sql"]]
+    assert len(head) == 1 and head[0].startswith("UPDATE")  # locks the row until commit
     assert _users() == [f"staff_{n}" for n in range(4)]
 
 
