@@ -172,9 +172,13 @@ def report_prepare(
     return NewReport(report=report, people=rows, reference_chosen=bool(reference))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def report_insert(new: NewReport) -> Report:
-    """Save a prepared report and its people, and record its arrival in the ledger."""
+    """Save a prepared report and its people, and record its arrival in the ledger.
+
+    Inside a caller's transaction it opens no savepoint of its own (a round trip each
+    way): if it raises, the caller's whole transaction rolls back, never just this part.
+    """
     report, rows = new.report, new.people
     _insert_report(report, reference_chosen=new.reference_chosen)
     for row in rows:
