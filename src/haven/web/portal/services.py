@@ -1,7 +1,7 @@
 """Writes of the portal: drafts, submission, receipt codes, messages, consent, copy requests.
 
 Each write that changes a report records its typed ledger event in the same transaction
-(`ledger_record`): the report arriving (`report_create`), the receipt code issued or
+(`ledger_record`): the report arriving (`report_insert`), the receipt code issued or
 replaced, the advocate's consent given or revoked, each message sent (never its text),
 a request for a copy, and the support services the reporter asked for. Drafts are not
 reports and are not ledgered: they are sealed, expire, and are deleted on exit and on
