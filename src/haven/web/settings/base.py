@@ -218,6 +218,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 CSRF_COOKIE_HTTPONLY = True
+# The CSRF token lives in the session, so the only cookie Haven sets is the session's
+# (issue 10: no cookies beyond the strictly necessary session).
+CSRF_USE_SESSIONS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Not "no-referrer": with it browsers send `Origin: null` on form posts and the CSRF
 # check refuses every sign-in. "same-origin" still sends nothing to other sites.
