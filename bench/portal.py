@@ -44,7 +44,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,6 +51,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
+
+from throwaway_postgres import PostgresUnavailable, throwaway_database
 
 SETTINGS = "haven.web.settings.bench"
 STARTUP_SECONDS = 90
@@ -807,22 +808,11 @@ def main(argv: list[str] | None = None) -> int:
     if "sqlite" in databases:
         results["sqlite"] = bench_database("sqlite:///DIR/bench.sqlite3", args)
     if "postgresql" in databases:
-        server_url = os.environ.get("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/haven")
-        base = server_url.rsplit("/", 1)[0]
-        name = f"haven_bench_portal_{uuid.uuid4().hex[:8]}"
         try:
-            import psycopg
-
-            with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-                admin.execute(f'CREATE DATABASE "{name}"')
-        except Exception as error:  # noqa: BLE001 - any failure means "no PostgreSQL here"
-            results["postgresql"] = {"skipped": f"no PostgreSQL at {base}: {error}"}
-        else:
-            try:
-                results["postgresql"] = bench_database(f"{base}/{name}", args)
-            finally:
-                with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            with throwaway_database("haven_bench_portal") as url:
+                results["postgresql"] = bench_database(url, args)
+        except PostgresUnavailable as error:
+            results["postgresql"] = {"skipped": str(error)}
     json.dump(results, sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0

@@ -21,8 +21,9 @@ import os
 import subprocess
 import sys
 import tempfile
-import uuid
 from pathlib import Path
+
+from throwaway_postgres import PostgresUnavailable, throwaway_database
 
 WORKER = Path(__file__).with_name("privacy_database.py")
 
@@ -54,22 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     results = {"sqlite": run_worker("sqlite:///DIR/bench.sqlite3", args)}
-    server = os.environ.get("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/haven")
-    base = server.rsplit("/", 1)[0]
-    name = f"haven_bench_{uuid.uuid4().hex[:8]}"
     try:
-        import psycopg
-
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    except Exception as error:  # noqa: BLE001 - any failure means "no PostgreSQL here"
-        results["postgresql"] = {"skipped": f"no PostgreSQL at {base}: {error}"}
-    else:
-        try:
-            results["postgresql"] = run_worker(f"{base}/{name}", args)
-        finally:
-            with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with throwaway_database() as url:
+            results["postgresql"] = run_worker(url, args)
+    except PostgresUnavailable as error:
+        results["postgresql"] = {"skipped": str(error)}
     json.dump({"benchmark": "privacy", **results}, sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0
