@@ -591,6 +591,7 @@ def production_environment(directory: Path, database_url: str) -> dict[str, str]
         "HAVEN_SECRET_KEY": secrets.token_urlsafe(50),
         "HAVEN_LEDGER_SIGNING_KEY": generate_signer("haven.bench/ledger").to_skey(),
         "HAVEN_PSEUDONYM_KEY": secrets.token_hex(32),
+        "HAVEN_RECEIPT_SIGNING_KEY": generate_signer("haven.bench/receipts").to_skey(),
     }
     env.pop("HAVEN_DEBUG", None)
     return env

@@ -46,6 +46,7 @@ def production_environment(data_dir: Path, **extra: str) -> dict[str, str]:
             "HAVEN_SECRET_KEY": secrets.token_urlsafe(50),
             "HAVEN_LEDGER_SIGNING_KEY": generate_signer("haven.test/ledger").to_skey(),
             "HAVEN_PSEUDONYM_KEY": secrets.token_hex(32),
+            "HAVEN_RECEIPT_SIGNING_KEY": generate_signer("haven.test/receipts").to_skey(),
             "HAVEN_KEY_DIR": str(data_dir.parent / f"{data_dir.name}-keys"),
             **extra,
         },

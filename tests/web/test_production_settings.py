@@ -33,6 +33,7 @@ def _refusal(env: dict[str, str], cwd) -> str:
         "HAVEN_SECRET_KEY",
         "HAVEN_LEDGER_SIGNING_KEY",
         "HAVEN_PSEUDONYM_KEY",
+        "HAVEN_RECEIPT_SIGNING_KEY",
         "HAVEN_KEY_DIR",
     ],
 )
@@ -53,12 +54,27 @@ def test_production_refuses_to_start_without(tmp_path, variable):
         ("HAVEN_PSEUDONYM_KEY", "ab" * 16, "HAVEN_PSEUDONYM_KEY"),
         ("HAVEN_LEDGER_SIGNING_KEY", "PRIVATE+KEY+nonsense", "HAVEN_LEDGER_SIGNING_KEY"),
         ("HAVEN_SECRET_KEY", "   ", "HAVEN_SECRET_KEY"),
+        ("HAVEN_RECEIPT_SIGNING_KEY", "PRIVATE+KEY+nonsense", "HAVEN_RECEIPT_SIGNING_KEY"),
     ],
-    ids=["debug-on", "pseudonym-not-hex", "pseudonym-short", "signing-key-bad", "secret-blank"],
+    ids=[
+        "debug-on",
+        "pseudonym-not-hex",
+        "pseudonym-short",
+        "signing-key-bad",
+        "secret-blank",
+        "receipt-key-bad",
+    ],
 )
 def test_production_refuses_a_value_it_cannot_use(tmp_path, variable, value, named):
     env = production_environment(tmp_path / "data", **{variable: value})
     assert named in _refusal(env, tmp_path)
+
+
+def test_production_refuses_the_checkpoint_key_as_the_receipt_key(tmp_path):
+    env = production_environment(tmp_path / "data")
+    env["HAVEN_RECEIPT_SIGNING_KEY"] = env["HAVEN_LEDGER_SIGNING_KEY"]
+    line = _refusal(env, tmp_path)
+    assert "HAVEN_RECEIPT_SIGNING_KEY" in line and "checkpoint" in line
 
 
 def test_production_refuses_a_key_directory_inside_the_data_directory(tmp_path):

@@ -74,6 +74,7 @@ def require_production() -> None:
         ("HAVEN_SECRET_KEY", "Django's secret key (50 or more random characters)"),
         ("HAVEN_LEDGER_SIGNING_KEY", "the ledger's checkpoint signing key (docs/ledger.md)"),
         ("HAVEN_PSEUDONYM_KEY", "the ledger's pseudonym key, hex (docs/ledger.md)"),
+        ("HAVEN_RECEIPT_SIGNING_KEY", "the promise receipt signing key (docs/receipts.md)"),
         ("HAVEN_KEY_DIR", "the encryption-key directory, outside HAVEN_DATA_DIR"),
     ):
         if not os.environ.get(name, "").strip():
@@ -108,6 +109,18 @@ def _check_ledger_keys() -> None:
         raise ConfigurationError(
             f"HAVEN_LEDGER_SIGNING_KEY is not a note signer key (PRIVATE+KEY+…): {error}"
         ) from None
+    try:
+        receipt_key = parse_skey(os.environ["HAVEN_RECEIPT_SIGNING_KEY"].strip())
+    except (LedgerError, ValueError) as error:
+        raise ConfigurationError(
+            f"HAVEN_RECEIPT_SIGNING_KEY is not a note signer key (PRIVATE+KEY+…): {error}"
+        ) from None
+    checkpoint_key = parse_skey(os.environ["HAVEN_LEDGER_SIGNING_KEY"].strip())
+    if receipt_key.verifier.public_key == checkpoint_key.verifier.public_key:
+        raise ConfigurationError(
+            "HAVEN_RECEIPT_SIGNING_KEY is the checkpoint signing key; receipts are signed "
+            "with a key of their own (docs/receipts.md)"
+        )
     try:
         pseudonym = bytes.fromhex(os.environ["HAVEN_PSEUDONYM_KEY"].strip())
     except ValueError:

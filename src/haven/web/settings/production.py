@@ -1,7 +1,7 @@
 """Production: as base, but HTTPS is required; everything else comes from the environment.
 
 Production refuses to start (one line, `ConfigurationError`) without an explicit
-`HAVEN_DATA_DIR`, `HAVEN_SECRET_KEY`, ledger keys and a `HAVEN_KEY_DIR` outside the data
+`HAVEN_DATA_DIR`, `HAVEN_SECRET_KEY`, ledger keys, the receipt key and a `HAVEN_KEY_DIR` outside the data
 directory, or with `HAVEN_DEBUG` on (`environment.require_production`).
 
 Behind a TLS-terminating proxy, run `haven serve --behind-proxy` (or set
