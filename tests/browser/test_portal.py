@@ -218,12 +218,23 @@ def test_exit_this_page_ends_the_session_and_discards_the_answers(live_server, p
     question = page.url
     assert PortalDraft.objects.count() == 1
 
+    before = _session_cookie(page)
+    assert before is not None
     page.get_by_role("button", name="Exit this page").click()
     page.wait_for_url(EXIT_URL)
     assert PortalDraft.objects.count() == 0
+    assert _session_cookie(page) is None, "exit ended the session"
     page.goto(question)
     assert page.url != question  # no draft: back to the start
-    assert settings.SESSION_COOKIE_NAME not in {c["name"] for c in page.context.cookies()}
+    # The start page's form begins a new session for its CSRF token: never the old one.
+    assert _session_cookie(page) != before
+
+
+def _session_cookie(page) -> str | None:
+    for cookie in page.context.cookies():
+        if cookie["name"] == settings.SESSION_COOKIE_NAME:
+            return cookie["value"]
+    return None
 
 
 def test_exit_this_page_ends_the_follow_up(live_server, page):
