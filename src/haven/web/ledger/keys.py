@@ -14,7 +14,7 @@ into place, so exactly one generated key wins and everyone reads it.
 from __future__ import annotations
 
 import secrets
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -71,19 +71,38 @@ def _signer(text: str, source: str) -> NoteSigner:
         ) from None
 
 
-@cache
 def ledger_signer() -> NoteSigner:
     """The checkpoint signing key.
+
+    A key file is read again when it is replaced (a new inode or modification time), so
+    a running server signs and publishes the new key as soon as `haven ledger
+    rotate-key` has installed it, without a restart. A key from the environment changes
+    only with a restart.
 
     Raises:
         LedgerKeyError: the configured key, or the key file, does not parse.
     """
     configured = _setting("HAVEN_LEDGER_SIGNING_KEY")
     if configured:
-        return _signer(configured, "HAVEN_LEDGER_SIGNING_KEY")
+        return _configured_signer(configured)
     path = signing_key_path()
     if not path.exists():
         _create_once(path, generate_signer(ledger_origin()).to_skey().encode("ascii") + b"\n")
+    try:
+        status = path.stat()
+    except OSError as error:
+        raise LedgerKeyError(f"cannot read the ledger key file {path}: {error}") from None
+    return _file_signer(path, status.st_ino, status.st_mtime_ns)
+
+
+@cache
+def _configured_signer(text: str) -> NoteSigner:
+    return _signer(text, "HAVEN_LEDGER_SIGNING_KEY")
+
+
+@lru_cache(maxsize=4)
+def _file_signer(path: Path, inode: int, modified_ns: int) -> NoteSigner:
+    """The key in `path` as it was at (`inode`, `modified_ns`): the cache's key."""
     return _signer(_read_key_file(path), f"the signing key file {path}")
 
 
@@ -123,5 +142,6 @@ def pseudonym_key() -> bytes:
 
 def forget_cached_keys() -> None:
     """Drop keys cached in this process (after rotation, and between tests)."""
-    ledger_signer.cache_clear()
+    _configured_signer.cache_clear()
+    _file_signer.cache_clear()
     pseudonym_key.cache_clear()
