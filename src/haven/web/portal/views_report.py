@@ -108,6 +108,21 @@ class StepPage:
     anchors: dict[str, str] = field(default_factory=dict)
 
 
+def _plain_form(form_class: type[django_forms.Form]) -> Callable[..., django_forms.Form]:
+    """A page's form that needs nothing from the request or the answers."""
+    return lambda request, answers, *a, **k: form_class(*a, **k)
+
+
+def _one_answer(
+    key: str, empty: Any = ""
+) -> tuple[Callable[[Answers], dict], Callable[[Answers, dict], None]]:
+    """`initial` and `apply` for a page whose form field and answer share one `key`."""
+    return (
+        lambda answers: {key: answers.get(key, empty)},
+        lambda answers, data: answers.update({key: data[key]}),
+    )
+
+
 def _consent_apply(answers: Answers, data: dict) -> None:
     answers["consent"] = [s for s in ConsentScope.values if s in data["consent"]]
 
@@ -200,28 +215,26 @@ STEP_PAGES: dict[str, StepPage] = {
     "consent": StepPage(
         "portal/report/consent.html",
         _("What has the victim agreed your organisation may do?"),
-        lambda request, answers, *a, **k: forms.ConsentForm(*a, **k),
+        _plain_form(forms.ConsentForm),
         lambda answers: {"consent": answers.get("consent", [])},
         _consent_apply,
     ),
     "force": StepPage(
         "portal/report/force.html",
         _("Which police force do you want to report to?"),
-        lambda request, answers, *a, **k: forms.ForceForm(*a, **k),
-        lambda answers: {"force": answers.get("force", "")},
-        lambda answers, data: answers.update(force=data["force"]),
+        _plain_form(forms.ForceForm),
+        *_one_answer("force"),
     ),
     "what-happened": StepPage(
         "portal/report/what_happened.html",
         _("What happened?"),
-        lambda request, answers, *a, **k: forms.AccountForm(*a, **k),
-        lambda answers: {"account": answers.get("account", "")},
-        lambda answers, data: answers.update(account=data["account"]),
+        _plain_form(forms.AccountForm),
+        *_one_answer("account"),
     ),
     "when": StepPage(
         "portal/report/when.html",
         _("When did it happen?"),
-        lambda request, answers, *a, **k: forms.WhenForm(*a, **k),
+        _plain_form(forms.WhenForm),
         _when_initial,
         _when_apply,
         {"day": "when-day"},
@@ -229,16 +242,14 @@ STEP_PAGES: dict[str, StepPage] = {
     "where": StepPage(
         "portal/report/where.html",
         _("Where did it happen?"),
-        lambda request, answers, *a, **k: forms.WhereForm(*a, **k),
-        lambda answers: {"place": answers.get("place", "")},
-        lambda answers, data: answers.update(place=data["place"]),
+        _plain_form(forms.WhereForm),
+        *_one_answer("place"),
     ),
     "offence": StepPage(
         "portal/report/offence.html",
         _("What kind of crime was it?"),
-        lambda request, answers, *a, **k: forms.OffenceForm(*a, **k),
-        lambda answers: {"offence": answers.get("offence", "")},
-        lambda answers, data: answers.update(offence=data["offence"]),
+        _plain_form(forms.OffenceForm),
+        *_one_answer("offence"),
     ),
     "contact": StepPage(
         "portal/report/contact.html",
@@ -261,7 +272,7 @@ STEP_PAGES: dict[str, StepPage] = {
     "language": StepPage(
         "portal/report/language.html",
         _("Which language would you like the police to use with you?"),
-        lambda request, answers, *a, **k: forms.LanguageForm(*a, **k),
+        _plain_form(forms.LanguageForm),
         _language_initial,
         _language_apply,
     ),
@@ -271,8 +282,7 @@ STEP_PAGES: dict[str, StepPage] = {
         lambda request, answers, *a, **k: forms.SupportForm(
             *a, offence=answers.get("offence"), **k
         ),
-        lambda answers: {"support": answers.get("support", [])},
-        lambda answers, data: answers.update(support=data["support"]),
+        *_one_answer("support", empty=[]),
     ),
 }
 
