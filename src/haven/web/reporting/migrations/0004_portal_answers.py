@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reporting', '0003_sealed_format_2'),
+        ("reporting", "0003_sealed_format_2"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='report',
-            name='interpreter_needed',
+            model_name="report",
+            name="interpreter_needed",
             field=models.BooleanField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='report',
-            name='occurred',
-            field=models.BinaryField(default=b''),
+            model_name="report",
+            name="occurred",
+            field=models.BinaryField(default=b""),
         ),
         migrations.AddField(
-            model_name='report',
-            name='place',
-            field=models.BinaryField(default=b''),
+            model_name="report",
+            name="place",
+            field=models.BinaryField(default=b""),
         ),
         migrations.AddField(
-            model_name='report',
-            name='preferred_language',
-            field=models.BinaryField(default=b''),
+            model_name="report",
+            name="preferred_language",
+            field=models.BinaryField(default=b""),
         ),
     ]
