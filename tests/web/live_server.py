@@ -63,6 +63,30 @@ def run_haven(args: list[str], env: Mapping[str, str]) -> subprocess.CompletedPr
     )
 
 
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def run_bench_worker(script: str, args: list[str], tmp_path: Path) -> dict:
+    """Run one of bench/'s per-database workers on a fresh SQLite file; its JSON output.
+
+    Fails the test, with the worker's stderr, if it exits non-zero.
+    """
+    import json
+
+    env = haven_environment(tmp_path / "data", DATABASE_URL=f"sqlite:///{tmp_path}/bench.sqlite3")
+    env["DJANGO_SETTINGS_MODULE"] = "haven.web.settings.local"
+    done = subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, str(BENCH / script), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
 @contextmanager
 def haven_server_with_log(
     data_dir: Path, *args: str, env: Mapping[str, str] | None = None
