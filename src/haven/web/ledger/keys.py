@@ -84,26 +84,41 @@ def ledger_signer() -> NoteSigner:
     """
     configured = _setting("HAVEN_LEDGER_SIGNING_KEY")
     if configured:
-        return _configured_signer(configured)
-    path = signing_key_path()
+        return configured_signer(configured, "HAVEN_LEDGER_SIGNING_KEY")
+    return key_file_signer(signing_key_path(), ledger_origin(), "the signing key file")
+
+
+@cache
+def configured_signer(text: str, setting: str) -> NoteSigner:
+    """The signer key given as `text` by the setting named `setting`.
+
+    Raises:
+        LedgerKeyError: naming `setting`, when `text` does not parse.
+    """
+    return _signer(text, setting)
+
+
+def key_file_signer(path: Path, key_name: str, what: str) -> NoteSigner:
+    """The signer key in `path`, created on first use (race-free, 0600) with a fresh key
+    named `key_name`; read again whenever the file is replaced. `what` names the file in
+    errors ("the signing key file", "the receipt key file").
+
+    Raises:
+        LedgerKeyError: the file cannot be read or does not parse.
+    """
     if not path.exists():
-        _create_once(path, generate_signer(ledger_origin()).to_skey().encode("ascii") + b"\n")
+        _create_once(path, generate_signer(key_name).to_skey().encode("ascii") + b"\n")
     try:
         status = path.stat()
     except OSError as error:
         raise LedgerKeyError(f"cannot read the ledger key file {path}: {error}") from None
-    return _file_signer(path, status.st_ino, status.st_mtime_ns)
+    return _file_signer(path, status.st_ino, status.st_mtime_ns, what)
 
 
-@cache
-def _configured_signer(text: str) -> NoteSigner:
-    return _signer(text, "HAVEN_LEDGER_SIGNING_KEY")
-
-
-@lru_cache(maxsize=4)
-def _file_signer(path: Path, inode: int, modified_ns: int) -> NoteSigner:
+@lru_cache(maxsize=8)
+def _file_signer(path: Path, inode: int, modified_ns: int, what: str) -> NoteSigner:
     """The key in `path` as it was at (`inode`, `modified_ns`): the cache's key."""
-    return _signer(_read_key_file(path), f"the signing key file {path}")
+    return _signer(_read_key_file(path), f"{what} {path}")
 
 
 def _read_key_file(path: Path) -> str:
@@ -142,6 +157,6 @@ def pseudonym_key() -> bytes:
 
 def forget_cached_keys() -> None:
     """Drop keys cached in this process (after rotation, and between tests)."""
-    _configured_signer.cache_clear()
+    configured_signer.cache_clear()
     _file_signer.cache_clear()
     pseudonym_key.cache_clear()

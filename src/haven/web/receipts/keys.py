@@ -19,12 +19,11 @@ from pathlib import Path
 
 from django.conf import settings
 
-from haven.ledger.note import NoteSigner, NoteVerifier, generate_signer
+from haven.ledger.note import NoteSigner, NoteVerifier
 from haven.web.ledger.keys import (
     LedgerKeyError,
-    _create_once,  # the checkpoint key's race-free first write, shared on purpose
-    _read_key_file,
-    _signer,
+    configured_signer,
+    key_file_signer,
     ledger_origin,
 )
 
@@ -53,11 +52,8 @@ def receipt_signer() -> NoteSigner:
     """
     configured = getattr(settings, RECEIPT_KEY_SETTING, "") or ""
     if configured:
-        return _signer(configured, RECEIPT_KEY_SETTING)
-    path = receipt_key_path()
-    if not path.exists():
-        _create_once(path, generate_signer(receipt_key_name()).to_skey().encode("ascii") + b"\n")
-    return _signer(_read_key_file(path), f"the receipt key file {path}")
+        return configured_signer(configured, RECEIPT_KEY_SETTING)
+    return key_file_signer(receipt_key_path(), receipt_key_name(), "the receipt key file")
 
 
 def receipt_verifier() -> NoteVerifier:
