@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection
 from django.urls import reverse
 
-from haven.privacy import KeyDestroyedError, TamperedError
+from haven.privacy import (
+    Binding,
+    KekId,
+    KeyDestroyedError,
+    TamperedError,
+    rewrap,
+    wrapped_kek_id,
+)
+from haven.web import key_rotation
 from haven.web.key_rotation import kek_usage, keys_rotate
 from haven.web.ledger.models import LedgerEntry
 from haven.web.ledger.selectors import entries_about, entry_event
-from haven.web.reporting.models import Report, ReportPerson, RetentionSchedule, SealedNote, Stage
+from haven.web.reporting.models import (
+    Channel,
+    Report,
+    ReportPerson,
+    RetentionSchedule,
+    SealedNote,
+    Stage,
+)
 from haven.web.reporting.selectors import report_content
 from haven.web.reporting.services import (
     PersonInReport,
+    report_create,
     report_person_add,
     report_person_remove,
     report_person_update,
@@ -25,7 +43,7 @@ from haven.web.reporting.services import (
     sealed_note_record,
     staff_pseudonym,
 )
-from haven.web.sealing import forget_site_keyring
+from haven.web.sealing import forget_site_keyring, site_keyring
 
 
 def events(report: Report, kind: str) -> list[dict]:
@@ -242,6 +260,126 @@ def test_rotation_rewraps_every_record_and_the_old_keys_go_unused(report, office
         entry_event(entry)["payload"] for entry in LedgerEntry.objects.filter(kind="key_rotation")
     ]
     assert {e["old_key_id"] for e in rotation_events} >= {"personal/open/v1", "sealed/open/v1"}
+
+
+def _wrap_back_under(report: Report, old: str) -> None:
+    """Put one report's data key back under an old KEK, as a process still holding the
+    old keyring would write it while a rotation runs."""
+    row = Report.objects.get(pk=report.pk)
+    binding = Binding(Report._meta.db_table, str(row.seal_id))
+    wrapped = rewrap(site_keyring(), binding, bytes(row.wrapped_key), KekId.parse(old))
+    Report.objects.filter(pk=report.pk).update(wrapped_key=wrapped)
+
+
+def test_a_row_written_under_the_old_key_during_rotation_is_moved_by_the_second_pass(
+    report, monkeypatch
+):
+    old = str(wrapped_kek_id(Report.objects.get(pk=report.pk).wrapped_key))
+    passes = []
+    first_pass = key_rotation._rewrap_pass
+
+    def pass_then_stale_write(*args):  # type: ignore[no-untyped-def]
+        moved = first_pass(*args)
+        passes.append(moved)
+        if len(passes) == 1:
+            _wrap_back_under(report, old)
+        return moved
+
+    monkeypatch.setattr(key_rotation, "_rewrap_pass", pass_then_stale_write)
+    result = keys_rotate()
+    assert passes[1] == 1  # the second pass read and moved only the stale row
+    assert old in result.rotated
+    assert old not in kek_usage()
+    forget_site_keyring()
+    assert report_content(report=Report.objects.get(pk=report.pk)).account == "He took my passport."
+
+
+def test_rotation_retires_no_key_while_a_row_still_uses_an_old_one(report, monkeypatch):
+    old = str(wrapped_kek_id(Report.objects.get(pk=report.pk).wrapped_key))
+    passes = []
+    first_pass = key_rotation._rewrap_pass
+
+    def stale_write_after_each_pass(*args):  # type: ignore[no-untyped-def]
+        moved = first_pass(*args)
+        passes.append(moved)
+        _wrap_back_under(report, old)
+        return moved
+
+    monkeypatch.setattr(key_rotation, "_rewrap_pass", stale_write_after_each_pass)
+    with pytest.raises(RuntimeError, match=f"still wrapped under {old}"):
+        keys_rotate()
+    assert not LedgerEntry.objects.filter(kind="key_rotation").exists()
+    forget_site_keyring()
+    assert report_content(report=Report.objects.get(pk=report.pk)).account == "He took my passport."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rotation_outside_a_transaction_writes_batches_on_the_side_and_all_of_them_land(
+    met, monkeypatch
+):
+    """The command's path: on PostgreSQL, batches written by a second connection."""
+    monkeypatch.setattr(key_rotation, "BATCH", 2)
+    made = [
+        report_create(
+            force=met,
+            offence="other",
+            account=f"account {n}",
+            people=[PersonInReport(role="victim", label="the caller")],
+            channel=Channel.PORTAL,
+        )
+        for n in range(7)
+    ]
+    old = str(wrapped_kek_id(Report.objects.get(pk=made[0].pk).wrapped_key))
+    threads = []
+    write = key_rotation._write_wrapped_keys
+
+    def write_noting_the_thread(model, updates):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        write(model, updates)
+
+    monkeypatch.setattr(key_rotation, "_write_wrapped_keys", write_noting_the_thread)
+    result = keys_rotate()
+    assert old in result.rotated
+    assert old not in kek_usage()
+    assert len(threads) >= 4  # 7 reports and their people, 2 rows a batch
+    if connection.vendor == "postgresql":
+        assert all(name.startswith("haven-keys-rotate") for name in threads)
+    else:
+        assert threads == [threading.current_thread().name] * len(threads)
+    forget_site_keyring()
+    for n, report in enumerate(made):
+        assert report_content(report=Report.objects.get(pk=report.pk)).account == f"account {n}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_batch_write_stops_the_rotation_and_retires_nothing(met, monkeypatch):
+    monkeypatch.setattr(key_rotation, "BATCH", 2)
+    made = [
+        report_create(
+            force=met,
+            offence="other",
+            account=f"account {n}",
+            people=[PersonInReport(role="victim", label="the caller")],
+            channel=Channel.PORTAL,
+        )
+        for n in range(5)
+    ]
+    writes = []
+    write = key_rotation._write_wrapped_keys
+
+    def second_write_fails(model, updates):  # type: ignore[no-untyped-def]
+        writes.append(len(updates))
+        if len(writes) == 2:
+            raise DatabaseError("the disk is full")
+        write(model, updates)
+
+    monkeypatch.setattr(key_rotation, "_write_wrapped_keys", second_write_fails)
+    with pytest.raises(DatabaseError, match="the disk is full"):
+        keys_rotate()
+    assert not LedgerEntry.objects.filter(kind="key_rotation").exists()
+    forget_site_keyring()
+    for n, report in enumerate(made):
+        assert report_content(report=Report.objects.get(pk=report.pk)).account == f"account {n}"
 
 
 # --- auditors --------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from haven.privacy.envelope import (
     rewrap,
     rewrap_many,
     wrapped_kek_id,
+    wrapped_prefix,
 )
 from haven.privacy.environment_keys import EnvironmentKeys, environment_variable
 from haven.privacy.errors import (
@@ -77,4 +78,5 @@ __all__ = [
     "rewrap_many",
     "scope_for",
     "wrapped_kek_id",
+    "wrapped_prefix",
 ]

@@ -166,6 +166,16 @@ def wrapped_kek_id(wrapped: bytes | bytearray | memoryview) -> KekId:
     return _parse_wrapped(bytes(wrapped))[0]
 
 
+def wrapped_prefix(kek_id: KekId) -> bytes:
+    """The bytes every data key wrapped under `kek_id` starts with.
+
+    Lets a database select the rows a KEK wraps without sending each wrapped key to
+    Python (rotation's second pass and its final check).
+    """
+    name = str(kek_id).encode("ascii")
+    return WRAPPED_KEY_MAGIC + bytes([len(name)]) + name
+
+
 def rewrap(
     keyring: Keyring, binding: Binding, wrapped: bytes | bytearray | memoryview, to: KekId
 ) -> bytes:
@@ -207,8 +217,7 @@ def rewrap_many(
 def _wrap(kek: AESGCM, binding: Binding, kek_id: KekId, data_key: bytes) -> bytes:
     nonce = os.urandom(NONCE_BYTES)
     body = kek.encrypt(nonce, data_key, binding.key_context(kek_id))
-    name = str(kek_id).encode("ascii")
-    return WRAPPED_KEY_MAGIC + bytes([len(name)]) + name + nonce + body
+    return wrapped_prefix(kek_id) + nonce + body
 
 
 def _parse_wrapped(wrapped: bytes) -> tuple[KekId, bytes, bytes]:
