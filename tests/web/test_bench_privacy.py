@@ -10,3 +10,4 @@ def test_the_privacy_benchmark_creates_reads_and_rotates(tmp_path):
     assert result["database"] == "sqlite"
     assert result["rotation"]["data_keys"] >= 200
     assert result["rotation"]["rewraps_per_second"] > 0
+    assert set(result["reports"]["overhead"]) == {"create", "read", "open"}

@@ -23,6 +23,7 @@ destroying that KEK) change only the wrapped key: field ciphertexts stay as they
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -54,24 +55,27 @@ class Binding:
 
     table: str
     row: str
+    _row: bytes = dataclasses.field(init=False, repr=False, compare=False)
+    _field_prefix: bytes = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for part in (self.table, self.row):
             if not isinstance(part, str) or not part or "\0" in part:
                 raise MalformedError("a binding's table and row must be non-empty, without NUL")
+        # Every field of a row is opened with the same prefix: built once, not per field.
+        row = self.table.encode() + b"\0" + self.row.encode()
+        object.__setattr__(self, "_row", row)
+        object.__setattr__(self, "_field_prefix", b"haven-field/1\0" + row + b"\0")
 
     def key_context(self, kek_id: KekId) -> bytes:
         """The associated data of this row's wrapped data key under `kek_id`."""
-        return b"\0".join([b"haven-key/1", str(kek_id).encode(), *self._parts()])
+        return b"haven-key/1\0" + str(kek_id).encode() + b"\0" + self._row
 
     def field_context(self, field: str) -> bytes:
         """The associated data of field `field` of this row."""
         if not field or "\0" in field:
             raise MalformedError("a field name must be non-empty, without NUL")
-        return b"\0".join([b"haven-field/1", *self._parts(), field.encode()])
-
-    def _parts(self) -> list[bytes]:
-        return [self.table.encode(), self.row.encode()]
+        return self._field_prefix + field.encode()
 
 
 class RecordKey:
@@ -105,14 +109,18 @@ class RecordKey:
             MalformedError: not a sealed field.
             TamperedError: changed, or sealed for another field, row or table.
         """
-        sealed = bytes(sealed)
-        if not sealed.startswith(SEALED_FIELD_MAGIC) or len(sealed) < _FIELD_HEADER_BYTES + 16:
+        if type(sealed) is not bytes:
+            sealed = bytes(sealed)
+        if len(sealed) < _FIELD_HEADER_BYTES + TAG_BYTES or sealed[:3] != SEALED_FIELD_MAGIC:
             raise MalformedError(
                 f"{field} of {self.binding.table} {self.binding.row}: not a sealed value"
             )
-        nonce, body = sealed[3:_FIELD_HEADER_BYTES], sealed[_FIELD_HEADER_BYTES:]
         try:
-            return self.data_key.decrypt(nonce, body, self.binding.field_context(field))
+            return self.data_key.decrypt(
+                sealed[3:_FIELD_HEADER_BYTES],
+                sealed[_FIELD_HEADER_BYTES:],
+                self.binding.field_context(field),
+            )
         except InvalidTag:
             raise TamperedError(
                 f"{field} of {self.binding.table} {self.binding.row} does not open: changed, "

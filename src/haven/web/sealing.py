@@ -124,7 +124,7 @@ class SealedRecord(models.Model):
         return self._unseal(field)
 
     def _unseal(self, field: str) -> str:
-        value = bytes(getattr(self, field) or b"")
+        value = getattr(self, field)
         return self.record_key().unseal_text(field, value) if value else ""
 
     def move_to_scope(self, shred_date: date | None) -> None:
