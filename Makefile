@@ -18,7 +18,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 .PHONY: install
-install: $(VENV)/.installed node_modules/.installed ## install Python and front-end packages (idempotent)
+install: $(VENV)/.installed node_modules/.installed pdf ## install Python and front-end packages (idempotent)
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -36,6 +36,15 @@ browser: ## Debian's Chromium for the browser tests (installed with apt-get when
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 		else \
 			echo "Chromium is missing: 'sudo apt-get install chromium' enables the browser tests."; \
+		fi; }
+
+.PHONY: pdf
+pdf: ## Debian's Pango, which weasyprint needs for the gateway's PDF packages (apt-get when run as root)
+	@/sbin/ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0; \
+		else \
+			echo "Pango is missing: 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0' enables PDF packages."; \
 		fi; }
 
 .PHONY: gettext
