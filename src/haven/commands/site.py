@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import errno
 import socket
+import sys
 from typing import Any
 
 from haven.commands import CommandError
+
+SWITCH_INTERVAL_SECONDS = 0.0005
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -35,8 +38,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     migrate.set_defaults(run=migrate_command)
 
 
-def setup_django() -> None:
-    """Configure Django from the environment, turning configuration problems into one line."""
+def setup_django(*, site_wide: bool = True) -> None:
+    """Configure Django from the environment, turning configuration problems into one line.
+
+    A command works across every force, so on PostgreSQL its connections get the site
+    scope of row-level security (`haven.web.isolation.scope`); `haven serve` passes
+    `site_wide=False`: its workers scope each request to the user's forces.
+    """
     from haven.web.settings.environment import ConfigurationError, settings_module
 
     settings_module()
@@ -47,6 +55,19 @@ def setup_django() -> None:
         django.setup()
     except ConfigurationError as error:
         raise CommandError(str(error)) from None
+    if site_wide:
+        from haven.web.isolation.scope import declare_site_process
+
+        declare_site_process()
+
+
+def setup_django_as_owner() -> None:
+    """As `setup_django`, connected as the tables' owner (`HAVEN_MIGRATE_DATABASE_URL`,
+    when set): migrations create tables, which the site's role must not own."""
+    from haven.web.settings.environment import declare_owner_connection
+
+    declare_owner_connection()
+    setup_django()
 
 
 def database_error_line(error: Exception) -> str:
@@ -65,7 +86,7 @@ def _migrate() -> None:
 
 
 def migrate_command(args: argparse.Namespace) -> int:
-    setup_django()
+    setup_django_as_owner()
     _migrate()
     print("haven: database is up to date")
     return 0
@@ -82,7 +103,7 @@ def demo_command(args: argparse.Namespace) -> int:
 
     if settings_module() == PRODUCTION_SETTINGS_MODULE:
         raise CommandError(_DEMO_REFUSED)
-    setup_django()
+    setup_django_as_owner()
     from django.conf import settings
 
     if settings.HAVEN_PRODUCTION:  # a deployment's own module built on production
@@ -113,7 +134,7 @@ def serve_command(args: argparse.Namespace) -> int:
         from haven.web.settings import environment
 
         environment.declare_trusted_proxy()
-    setup_django()
+    setup_django(site_wide=False)
     from django.conf import settings
     from django.db import DatabaseError, connection, connections
     from django.db.migrations.executor import MigrationExecutor
@@ -136,6 +157,12 @@ def serve_command(args: argparse.Namespace) -> int:
     shown = f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"
     proxy = " behind a trusted proxy" if settings.HAVEN_TRUSTED_PROXY else ""
     print(f"Haven is serving on http://{shown}/{proxy} (Ctrl-C to stop)", flush=True)
+    # The workers inherit this. A thread holding the database's write lock (SQLite) or
+    # the ledger's head (PostgreSQL) gives up the interpreter at each round trip; with
+    # Python's default 5 ms switch interval it can wait that long, per round trip, for
+    # its worker's other threads to hand it back, and every request queued behind the
+    # lock waits with it.
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     server = _gunicorn(
         application,
         bind=f"fd://{listener.fileno()}",

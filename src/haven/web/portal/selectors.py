@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from haven.web.accounts.models import User
+from haven.web.isolation.scope import receipt_digest_admit
 from haven.web.reporting.models import Report
 
 if TYPE_CHECKING:
@@ -68,9 +69,13 @@ def receipt_code_find(*, text: str) -> ReceiptCode | None:
     canonical = codes.normalise(text)
     if canonical is None:
         return None
+    digest = codes.digest(canonical)
+    # Row-level security (PostgreSQL): the code's force, found across forces by a
+    # narrow database function, is admitted before the code itself is read.
+    receipt_digest_admit(digest)
     return (
         ReceiptCode.objects.select_related("report")
-        .filter(digest=codes.digest(canonical), replaced_at__isnull=True)
+        .filter(digest=digest, replaced_at__isnull=True)
         .first()
     )
 

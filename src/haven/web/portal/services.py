@@ -29,6 +29,7 @@ from haven.ledger.kinds import (
 from haven.web.accounts.models import Force, User
 from haven.web.accounts.permissions import Capability, can
 from haven.web.accounts.services import staff_pseudonym
+from haven.web.isolation.scope import force_admit
 from haven.web.ledger.services import ledger_batch, ledger_record
 from haven.web.portal import codes
 from haven.web.portal.answers import (
@@ -173,6 +174,8 @@ def portal_submit(
     reporter = Reporter(report=new.report, person=new.people[0], way_in=way)
     services = support_codes(answers)
     reporter.seal_text("support", json.dumps(list(services)))
+    # Row-level security (PostgreSQL): the request may now write into the chosen force.
+    force_admit(new.report.force_id)
     with transaction.atomic(), ledger_batch():
         report = report_insert(new)
         reporter.save()

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "haven.web.scheduling",
     "haven.web.portal",
     "haven.web.receipts",
+    "haven.web.isolation",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "haven.web.accounts.middleware.SecondFactorMiddleware",
+    # On PostgreSQL: the request's transaction, with its row scope (SET LOCAL) for
+    # row-level security (haven.web.isolation); nothing on SQLite.
+    "haven.web.isolation.middleware.RowScopeMiddleware",
     "haven.web.views.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -102,6 +106,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": environment.database(HAVEN_DATA_DIR / "haven.sqlite3")}
+# The role the site connects as when another role owns the tables (PostgreSQL
+# row-level security, haven.web.isolation.roles): granted the tables after each migration.
+HAVEN_DATABASE_APP_ROLE = environment.database_app_role()
 
 # Scheduled jobs (haven.web.scheduling): django-tasks on the database, run by
 # `haven tasks run`. Checkpoints are signed on this fixed interval, never per commit.

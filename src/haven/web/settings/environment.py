@@ -132,9 +132,45 @@ def _check_ledger_keys() -> None:
         )
 
 
-def database(default_sqlite: Path) -> dict:
-    """The Django `DATABASES["default"]` entry for `DATABASE_URL` (SQLite under var/ if unset)."""
+def declare_owner_connection() -> None:
+    """This process connects as the tables' owner (`HAVEN_MIGRATE_DATABASE_URL`, when set):
+    `haven migrate` and `haven demo` call it before Django reads its settings."""
+    os.environ["HAVEN_DATABASE_AS_OWNER"] = "1"
+
+
+def _owner_url() -> str:
+    return os.environ.get("HAVEN_MIGRATE_DATABASE_URL", "").strip()
+
+
+def database_app_role() -> str:
+    """The PostgreSQL role the site connects as, when the tables belong to another role.
+
+    With `HAVEN_MIGRATE_DATABASE_URL` set, `DATABASE_URL`'s user is the site's role
+    (`haven.web.isolation.roles`): it owns no table, so row-level security binds it,
+    and each migration grants it the tables. "" otherwise.
+    """
     url = os.environ.get("DATABASE_URL", "").strip()
+    if not _owner_url() or not url:
+        return ""
+    return str(dj_database_url.parse(url).get("USER") or "")
+
+
+def database(default_sqlite: Path) -> dict:
+    """The Django `DATABASES["default"]` entry for `DATABASE_URL` (SQLite under var/ if unset).
+
+    In a process that declared itself the owner (`declare_owner_connection`), the entry
+    for `HAVEN_MIGRATE_DATABASE_URL` instead, when it is set: the role that owns the
+    tables runs the migrations, and the site connects as a role that owns none.
+    """
+    url = os.environ.get("DATABASE_URL", "").strip()
+    name = "DATABASE_URL"
+    if _flag("HAVEN_DATABASE_AS_OWNER") and _owner_url():
+        url, name = _owner_url(), "HAVEN_MIGRATE_DATABASE_URL"
+    elif _owner_url() and not url:
+        raise ConfigurationError(
+            "HAVEN_MIGRATE_DATABASE_URL is set but DATABASE_URL is not; set DATABASE_URL "
+            "to the role the site connects as (one that owns no table)"
+        )
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
@@ -144,20 +180,18 @@ def database(default_sqlite: Path) -> dict:
     scheme = url.split("://", 1)[0] if "://" in url else ""
     if scheme not in SUPPORTED_DATABASE_SCHEMES:
         raise ConfigurationError(
-            f"DATABASE_URL must start with sqlite:// or postgres:// (got {_redact(url)!r}); "
+            f"{name} must start with sqlite:// or postgres:// (got {_redact(url)!r}); "
             "for example postgres://haven@127.0.0.1:5432/haven or sqlite:///var/haven.sqlite3"
         )
     try:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     except ValueError as error:
-        raise ConfigurationError(
-            f"DATABASE_URL is not a valid URL ({_redact(url)!r}): {error}"
-        ) from None
+        raise ConfigurationError(f"{name} is not a valid URL ({_redact(url)!r}): {error}") from None
     if config["ENGINE"].endswith("sqlite3"):
         config["OPTIONS"] = SQLITE_OPTIONS
     if not config.get("NAME"):
         raise ConfigurationError(
-            f"DATABASE_URL names no database ({_redact(url)!r}); add it after the host, "
+            f"{name} names no database ({_redact(url)!r}); add it after the host, "
             "e.g. postgres://haven@127.0.0.1:5432/haven"
         )
     return config

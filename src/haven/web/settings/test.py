@@ -16,3 +16,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # test reads the database file and its WAL).
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(HAVEN_DATA_DIR / "test.sqlite3")}
+# PostgreSQL: the isolation tests run the site as this role (no table, no bypass), which
+# each test database's migration grants the tables to when the role exists.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    HAVEN_DATABASE_APP_ROLE = "haven_app"  # haven.web.isolation.roles.APP_ROLE

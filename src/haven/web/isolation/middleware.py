@@ -1,0 +1,75 @@
+"""Each web request runs in one transaction that carries its row scope (PostgreSQL only).
+
+The policies read settings that last only for the transaction (`SET LOCAL`), so the
+request's work, its templates' lazy reads included, happens inside one transaction
+opened here, after the session, the user and the second factor are known. Services'
+own `transaction.atomic` blocks become savepoints inside it, so their rollbacks behave
+as before, and a ledger append's head lock is held until the response is ready (one
+render longer than before). A response of 500 or more rolls the transaction back.
+
+On SQLite the middleware does nothing: no transaction is opened, so SQLite's single
+writer is not taken for reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse
+
+from haven.web.accounts.permissions import Capability, forces_where
+from haven.web.isolation.scope import RowScope, portal_session_admit, scope_apply
+
+
+def request_scope(request: HttpRequest) -> RowScope:
+    """The forces and organisations a request's user works for (permissions.py decides)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return RowScope()
+    return RowScope(
+        force_ids=frozenset(
+            forces_where(user=user, capability=Capability.VIEW_REPORTS).values_list("pk", flat=True)
+        ),
+        audit_force_ids=frozenset(
+            forces_where(user=user, capability=Capability.VERIFY_LEDGER).values_list(
+                "pk", flat=True
+            )
+        ),
+        organisation_ids=frozenset(user.advocate_organisations.values_list("pk", flat=True)),
+    )
+
+
+def _portal_session(request: HttpRequest) -> None:
+    """The report a portal browser follows up or has just submitted (session ids only)."""
+    from haven.web.portal.selectors import FOLLOWUP_SESSION_KEY, SUBMITTED_SESSION_KEY
+
+    session = getattr(request, "session", None)
+    if session is None or not request.COOKIES:
+        return  # no cookie, no session to read (and no query for it)
+    code_id = session.get(FOLLOWUP_SESSION_KEY)
+    report_id = session.get(SUBMITTED_SESSION_KEY)
+    if code_id is not None or report_id is not None:
+        portal_session_admit(receipt_code_id=code_id, report_id=report_id)
+
+
+class RowScopeMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if connection.vendor != "postgresql":
+            return self.get_response(request)
+        with transaction.atomic():
+            scope_apply(request_scope(request))
+            _portal_session(request)
+            try:
+                response = self.get_response(request)
+            finally:
+                # In production the transaction's end clears the settings; inside a
+                # test's transaction this keeps one request's scope from the next.
+                if not connection.needs_rollback:
+                    scope_apply(RowScope())
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+            return response
