@@ -86,6 +86,7 @@ test-sqlite: install ## every test, on SQLite
 .PHONY: test-postgres
 test-postgres: install ## the database tests (tests/web) on PostgreSQL; with CI=true an unreachable server fails
 	@if $(PYTHON) -m haven.web.settings.postgres_probe "$(POSTGRES_URL)"; then \
+		$(PYTHON) -m haven.web.isolation.roles "$(POSTGRES_URL)" && \
 		DATABASE_URL="$(POSTGRES_URL)" $(PYTEST) -q -n auto tests/web; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at $(POSTGRES_URL) is unreachable, and CI=true requires the PostgreSQL suite: failing."; exit 1; \
