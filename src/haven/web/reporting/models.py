@@ -58,6 +58,9 @@ class Channel(models.TextChoices):
     PORTAL = "portal", _("Safe reporting portal")
     ADVOCATE = "advocate", _("Through an advocate")
     OFFICER = "officer", _("Recorded by an officer")
+    # Reports an officer takes down from the reporter (console: record a report).
+    PHONE = "phone", _("By phone, recorded by an officer")
+    FRONT_DESK = "front_desk", _("At a police front desk, recorded by an officer")
 
 
 class PersonRole(models.TextChoices):
@@ -68,6 +71,26 @@ class PersonRole(models.TextChoices):
     SUSPECT = "suspect", _("Suspect")
     VICTIM_AND_SUSPECT = "victim_and_suspect", _("Victim and suspect")
     FAMILY_MEMBER = "family_member", _("Family member")
+
+
+OFFICER_CHANNELS = (Channel.PHONE, Channel.FRONT_DESK)
+"""The channels an officer records a report through (the console's record form)."""
+
+
+class Relation(models.TextChoices):
+    """How one person in a report stands to another (`ReportPerson.related_to`).
+
+    A short fixed list, so the console can show it in words and nobody types free text
+    about a relationship into a plain column."""
+
+    PARTNER = "partner", _("Partner or ex-partner of")
+    FAMILY = "family", _("Family member of")
+    EMPLOYER = "employer", _("Employer of")
+    EMPLOYEE = "employee", _("Employed by")
+    LANDLORD = "landlord", _("Landlord of")
+    CARER = "carer", _("Carer of")
+    ACQUAINTANCE = "acquaintance", _("Known to")
+    RELATED = "related", _("Related to")
 
 
 class Report(SealedRecord):
@@ -145,12 +168,22 @@ class ReportPerson(SealedRecord):
     # name (a victim may report without giving one): both sealed.
     label = models.BinaryField(default=b"")
     name = models.BinaryField(default=b"")
+    # How they stand to another person in the same report ("partner or ex-partner of"
+    # the victim): a code from `Relation`, plain like the role; both set or neither.
+    relation = models.CharField(max_length=20, choices=Relation.choices, blank=True, default="")
+    related_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(role__in=PersonRole.values), name="person_role_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(relation="") | models.Q(relation__in=Relation.values),
+                name="person_relation_known",
             ),
         ]
 

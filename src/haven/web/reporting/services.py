@@ -30,6 +30,7 @@ from haven.web.reporting.models import (
     DEFAULT_RETENTION_DAYS,
     Channel,
     PersonRole,
+    Relation,
     Report,
     ReportPerson,
     SealedNote,
@@ -69,7 +70,8 @@ def _check_text(field: str, value: str, limit: int, *, required: bool) -> None:
 
 def _person_row(report: Report, person: PersonInReport) -> ReportPerson:
     if person.role not in PersonRole.values:
-        raise ValidationError({"role": f"Choose one of: {', '.join(PersonRole.values)}."})
+        labels = ", ".join(str(label).lower() for label in PersonRole.labels)
+        raise ValidationError({"role": f"Choose their part in the report: {labels}."})
     _check_text("label", person.label, MAX_LABEL_CHARACTERS, required=True)
     _check_text("name", person.name, MAX_NAME_CHARACTERS, required=False)
     row = ReportPerson(report=report, role=person.role)
@@ -217,9 +219,23 @@ def _insert_report(report: Report, *, reference_chosen: bool) -> None:
 
 
 @transaction.atomic
-def report_person_add(*, report: Report, person: PersonInReport, by: User) -> ReportPerson:
+def report_person_add(
+    *,
+    report: Report,
+    person: PersonInReport,
+    by: User,
+    relation: str = "",
+    related_to: ReportPerson | None = None,
+) -> ReportPerson:
+    """Add a person to a report, optionally saying how they stand to another of its people.
+
+    Raises:
+        ValidationError: the person or the relation is not valid, or the report was
+            destroyed (nothing is saved).
+    """
     _refuse_destroyed(report)
     row = _person_row(report, person)
+    _set_relation(row, relation, related_to)
     row.full_clean()
     row.save()
     _record_person_change(report, row, "added", by)
@@ -228,15 +244,25 @@ def report_person_add(*, report: Report, person: PersonInReport, by: User) -> Re
 
 @transaction.atomic
 def report_person_update(
-    *, person: ReportPerson, label: str, name: str, role: str, by: User
+    *,
+    person: ReportPerson,
+    label: str,
+    name: str,
+    role: str,
+    by: User,
+    relation: str | None = None,
+    related_to: ReportPerson | None = None,
 ) -> ReportPerson:
+    """Change a person's label, name and role, and (unless `relation` is None) their relation."""
     _refuse_destroyed(person.report)
     updated = _person_row(person.report, PersonInReport(role=role, label=label, name=name))
+    if relation is not None:
+        _set_relation(person, relation, related_to)
     person.role = updated.role
     person.seal_text("label", label)
     person.seal_text("name", name)
     person.full_clean()
-    person.save(update_fields=["role", "label", "name"])
+    person.save(update_fields=["role", "label", "name", "relation", "related_to"])
     _record_person_change(person.report, person, "updated", by)
     return person
 
@@ -244,8 +270,25 @@ def report_person_update(
 @transaction.atomic
 def report_person_remove(*, person: ReportPerson, by: User) -> None:
     _refuse_destroyed(person.report)
+    # A relation to the person removed goes with them ("partner of" nobody means nothing).
+    ReportPerson.objects.filter(related_to=person).update(relation="", related_to=None)
     _record_person_change(person.report, person, "removed", by)
     person.delete()
+
+
+def _set_relation(row: ReportPerson, relation: str, related_to: ReportPerson | None) -> None:
+    """Both a relation and the person it is to, or neither; the other person must be
+    someone else in the same report."""
+    if not relation and related_to is None:
+        row.relation, row.related_to = "", None
+        return
+    if relation not in Relation.values:
+        raise ValidationError({"relation": "Choose how they are related."})
+    if related_to is None:
+        raise ValidationError({"related_to": "Choose the person they are related to."})
+    if related_to.report_id != row.report_id or (row.pk is not None and related_to.pk == row.pk):
+        raise ValidationError({"related_to": "Choose someone else in this report."})
+    row.relation, row.related_to = relation, related_to
 
 
 def _record_person_change(report: Report, person: ReportPerson, change: str, by: User) -> None:

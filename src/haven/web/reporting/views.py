@@ -1,12 +1,25 @@
-"""The officer console's view of reports: list and show, scoped to the user."""
+"""The officer console: the force's reports, recording a report, and the case page.
+
+Views stay thin: reads come from `selectors`, writes go through `services` (each with
+its ledger event). Every page that opens a report's sealed content records exactly one
+read (`report_read`); pages that show only plain columns (the list, the stage form)
+record none. Another force's report is a 404 everywhere, never a 403, so its existence
+is not confirmed.
+"""
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,42 +31,320 @@ from haven.web.portal.services import (
     message_from_force,
     receipt_code_replace_by_force,
 )
-from haven.web.reporting.models import Report
+from haven.web.reporting.forms import (
+    YES,
+    PersonForm,
+    PersonOption,
+    RecordReportForm,
+    ReportFilterForm,
+    StageForm,
+)
+from haven.web.reporting.models import Channel, Report, ReportPerson, Stage
 from haven.web.reporting.selectors import (
     reader_role,
     report_content,
     report_get_for_user,
-    report_list_for_user,
+    report_list_filtered,
+    report_person_get,
+    report_recording_forces,
+    report_timeline,
 )
-from haven.web.reporting.services import report_read
+from haven.web.reporting.services import (
+    PersonInReport,
+    report_create,
+    report_person_add,
+    report_person_remove,
+    report_person_update,
+    report_read,
+    report_stage_change,
+)
+
+REPORTS_PER_PAGE = 25
 
 
 @login_required
 def report_index_view(request: HttpRequest) -> HttpResponse:
+    """The reports the user may see, filtered and paged, newest first."""
+    form = ReportFilterForm(request.GET or None)
+    filters = form.filters()
+    reports = report_list_filtered(user=request.user, filters=filters)
+    paginator = Paginator(reports, REPORTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
-        request, "reporting/report/index.html", {"reports": report_list_for_user(user=request.user)}
+        request,
+        "reporting/report/index.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "ellipsis": Paginator.ELLIPSIS,
+            "query": f"{query.urlencode()}&" if query else "",
+            "filtered": form.is_bound and form.is_valid() and any(vars(filters).values()),
+            "can_record": report_recording_forces(user=request.user).exists(),
+        },
     )
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def report_record_view(request: HttpRequest) -> HttpResponse:
+    """Record a report an officer took by phone or at a front desk."""
+    forces = report_recording_forces(user=request.user)
+    if not forces.exists():
+        raise Http404
+    form = RecordReportForm(request.POST or None, forces=forces)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                report = report_create(
+                    force=data["force"],
+                    offence=data["offence"],
+                    account=data["account"],
+                    people=form.people(),
+                    channel=Channel(data["channel"]),
+                    contact=form.contact_text(),
+                    recorded_by=request.user,
+                    occurred=data["occurred"],
+                    place=data["place"],
+                    preferred_language=form.preferred_language(),
+                    interpreter_needed=data["interpreter"] == YES,
+                )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Report {report.reference} was recorded.")
+            return redirect("reporting:report-show", reference=report.reference)
+    return render(request, "reporting/report/record.html", {"form": form})
+
+
+@login_required
 def report_show_view(request: HttpRequest, reference: str) -> HttpResponse:
-    try:
-        report = report_get_for_user(user=request.user, reference=reference)
-    except Report.DoesNotExist:
-        raise Http404 from None
+    """The case page: the report, its people, stage, messages and timeline."""
+    report = _visible_report(request, reference)
     content = None
     if not report.destroyed:
-        content = report_content(report=report)
-        report_read(
-            report=report,
-            reader=request.user,
-            reader_role=reader_role(user=request.user, report=report),
-        )
+        content = _read(request, report)
+    staff = can(user=request.user, capability=Capability.VIEW_REPORTS, force=report.force)
+    can_record = _can_record(request, report)
     return render(
         request,
         "reporting/report/show.html",
-        {"report": report, "content": content, **_followup_context(request, report)},
+        {
+            "report": report,
+            "content": content,
+            "can_record": can_record,
+            "stage_form": StageForm(initial={"stage": report.stage}) if can_record else None,
+            "timeline": report_timeline(report=report) if staff else None,
+            "gateway_panel": staff and _gateway_panel_exists(),
+            "site_language_label": (
+                _language_name(report.language)
+                if report.channel in (Channel.PORTAL, Channel.ADVOCATE)
+                else ""
+            ),
+            **_followup_context(request, report),
+        },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_stage_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Move the report to another stage (ledgered by `report_stage_change`)."""
+    report = _force_report(request, reference, Capability.RECORD_REPORTS)
+    if report.destroyed:
+        raise Http404
+    form = StageForm(request.POST or None, initial={"stage": report.stage})
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_stage_change(
+                report=report, stage=Stage(form.cleaned_data["stage"]), by=request.user
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"The report is now “{report.get_stage_display()}”.")
+            return redirect(reverse("reporting:report-show", args=[reference]) + "#stage")
+    return render(
+        request, "reporting/report/stage.html", {"report": report, "stage_form": form, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_person_add_view(request: HttpRequest, reference: str) -> HttpResponse:
+    report = _force_report(request, reference, Capability.RECORD_REPORTS)
+    if report.destroyed:
+        raise Http404
+    people = {person.pk: person for person in report.people.all()}
+    form = PersonForm(request.POST or None, others=_options(people.values()))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report_person_add(
+                report=report,
+                person=PersonInReport(role=data["role"], label=data["label"], name=data["name"]),
+                by=request.user,
+                relation=data["relation"],
+                related_to=form.related_person(people),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"{data['label']} was added to the report.")
+            return redirect(reverse("reporting:report-show", args=[reference]) + "#people")
+    _record_read(request, report)  # the form lists the others by their sealed labels
+    return render(
+        request,
+        "reporting/report/person_form.html",
+        {
+            "report": report,
+            "form": form,
+            "person": None,
+            "has_others": bool(people),
+            "action": reverse("reporting:report-person-add", args=[reference]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_person_edit_view(request: HttpRequest, reference: str, person_id: int) -> HttpResponse:
+    report, person = _force_person(request, reference, person_id)
+    people = {other.pk: other for other in report.people.all() if other.pk != person.pk}
+    initial = {
+        "role": person.role,
+        "label": person.unseal_text("label"),
+        "name": person.unseal_text("name"),
+        "relation": person.relation,
+        "related_to": person.related_to_id,
+    }
+    form = PersonForm(request.POST or None, initial=initial, others=_options(people.values()))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report_person_update(
+                person=person,
+                label=data["label"],
+                name=data["name"],
+                role=data["role"],
+                by=request.user,
+                relation=data["relation"],
+                related_to=form.related_person(people),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"The changes to {data['label']} were saved.")
+            return redirect(reverse("reporting:report-show", args=[reference]) + "#people")
+    _record_read(request, report)
+    return render(
+        request,
+        "reporting/report/person_form.html",
+        {
+            "report": report,
+            "form": form,
+            "person": person,
+            "has_others": bool(people),
+            "action": reverse("reporting:report-person-edit", args=[reference, person.pk]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_person_remove_view(request: HttpRequest, reference: str, person_id: int) -> HttpResponse:
+    report, person = _force_person(request, reference, person_id)
+    label = person.unseal_text("label")
+    if request.method == "POST":
+        try:
+            report_person_remove(person=person, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{label} was removed from the report.")
+        return redirect(reverse("reporting:report-show", args=[reference]) + "#people")
+    _record_read(request, report)
+    return render(
+        request,
+        "reporting/report/person_remove.html",
+        {"report": report, "person": person, "label": label},
+    )
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _visible_report(request: HttpRequest, reference: str) -> Report:
+    try:
+        return report_get_for_user(user=request.user, reference=reference)
+    except Report.DoesNotExist:
+        raise Http404 from None
+
+
+def _read(request: HttpRequest, report: Report):
+    content = report_content(report=report)
+    _record_read(request, report)
+    return content
+
+
+def _record_read(request: HttpRequest, report: Report) -> None:
+    report_read(
+        report=report,
+        reader=request.user,
+        reader_role=reader_role(user=request.user, report=report),
+    )
+
+
+def _can_record(request: HttpRequest, report: Report) -> bool:
+    return not report.destroyed and can(
+        user=request.user, capability=Capability.RECORD_REPORTS, force=report.force
+    )
+
+
+def _force_person(
+    request: HttpRequest, reference: str, person_id: int
+) -> tuple[Report, ReportPerson]:
+    report = _force_report(request, reference, Capability.RECORD_REPORTS)
+    if report.destroyed:
+        raise Http404
+    try:
+        return report, report_person_get(report=report, person_id=person_id)
+    except ReportPerson.DoesNotExist:
+        raise Http404 from None
+
+
+def _options(people) -> list[PersonOption]:
+    return [
+        PersonOption(
+            id=person.pk,
+            label=f"{person.unseal_text('label')} ({person.get_role_display().lower()})",
+        )
+        for person in people
+    ]
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """A service's refusal, shown on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@lru_cache(maxsize=1)
+def _gateway_panel_exists() -> bool:
+    """Whether the sharing app provides a case panel (`sharing/case_panel.html`)."""
+    try:
+        get_template("sharing/case_panel.html")
+    except TemplateDoesNotExist:
+        return False
+    return True
 
 
 # --- the reporter's follow-up, seen from the force (issue 10) ------------------------------
@@ -68,7 +359,6 @@ def _followup_context(request: HttpRequest, report: Report) -> dict:
         return {}
     return {
         "followup": True,
-        "site_language_label": _language_name(report.language),
         "interpreter_label": INTERPRETER_LABELS[report.interpreter_needed],
         "portal_messages": report_messages(report=report),
         "can_reply": not report.destroyed
@@ -86,13 +376,16 @@ def _followup_context(request: HttpRequest, report: Report) -> dict:
 
 
 def _language_name(code: str) -> str:
-    """The English name of the language the reporter used the site in ("Polish"), not its code."""
+    """The English name of the language the reporter used the site in ("Polish"), never
+    its code: Django's name, else the portal's list, else a plain "not recorded"."""
     from django.utils.translation import get_language_info
+
+    from haven.web.portal.catalogue import language_name
 
     try:
         return str(get_language_info(code)["name"])
     except KeyError:
-        return code
+        return language_name(code) or "Not recorded"
 
 
 INTERPRETER_LABELS = {
@@ -103,10 +396,7 @@ INTERPRETER_LABELS = {
 
 
 def _force_report(request: HttpRequest, reference: str, capability: Capability) -> Report:
-    try:
-        report = report_get_for_user(user=request.user, reference=reference)
-    except Report.DoesNotExist:
-        raise Http404 from None
+    report = _visible_report(request, reference)
     if not can(user=request.user, capability=capability, force=report.force):
         raise Http404
     return report
