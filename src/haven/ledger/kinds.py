@@ -229,6 +229,18 @@ class SealedAccess(LedgerEvent):
     by: str
 
 
+@dataclass(frozen=True)
+class SealedNoteRecorded(LedgerEvent):
+    """An officer wrote to a report's sealed compartment (never what: that stays sealed).
+    `person` is empty when the note is about the report as a whole."""
+
+    KIND: ClassVar[str] = "sealed_note_recorded"
+    report: str
+    person: str
+    person_role: str
+    by: str
+
+
 # --- staff and accounts ------------------------------------------------------------------
 
 
@@ -331,6 +343,7 @@ EVENT_TYPES: tuple[type[LedgerEvent], ...] = (
     RequestStep,
     Disclosure,
     SealedAccess,
+    SealedNoteRecorded,
     MembershipGranted,
     MembershipRevoked,
     SignedIn,

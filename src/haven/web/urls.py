@@ -10,6 +10,7 @@ urlpatterns = [
     path("report/", include("haven.web.portal.urls")),
     path("receipts/", include("haven.web.receipts.urls")),
     path("console/reports/", include("haven.web.reporting.urls")),
+    path("console/requests/", include("haven.web.sharing.urls")),
     path("transparency/log/", include("haven.web.ledger.urls")),
     path("oversight/", include("haven.web.oversight.urls")),
     path("api/", api.urls),

@@ -62,3 +62,19 @@ def package_fields(*, purpose: str, minimise: bool) -> tuple[str, ...]:
     """The fields a package for `purpose` holds (fewer with `minimise_fields`)."""
     chosen = (_MINIMAL if minimise else _BY_PURPOSE)[purpose]
     return tuple(field for field in FIELDS if field in chosen)
+
+
+FIELD_LABELS: Mapping[str, str] = {
+    "reference": "Report reference",
+    "force": "Force",
+    "offence": "Offence",
+    "stage": "Stage of the case",
+    "person_role": "Part in the report",
+    "person_label": "How the report describes them",
+    "person_name": "Name",
+    "contact": "Safe contact",
+    "account": "What happened, in the reporter's words",
+    "status_concern": "Concern about immigration status",
+    "status_note": "Notes about status or documents",
+}
+"""How each field is named on pages and in the PDF."""

@@ -29,7 +29,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from haven.ledger.kinds import Decision, Disclosure, RequestStep, SealedAccess
+from haven.ledger.kinds import (
+    Decision,
+    Disclosure,
+    RequestStep,
+    SealedAccess,
+    SealedNoteRecorded,
+)
 from haven.policy import InvalidCaseError, PolicyDecision
 from haven.web.accounts.models import User
 from haven.web.accounts.permissions import Capability, can
@@ -37,7 +43,7 @@ from haven.web.accounts.selectors import force_active_policy
 from haven.web.accounts.services import staff_pseudonym
 from haven.web.ledger.services import ledger_pseudonym, ledger_record
 from haven.web.reporting.models import Report, ReportPerson, SealedNote, Stage
-from haven.web.reporting.services import person_pseudonym, report_pseudonym
+from haven.web.reporting.services import person_pseudonym, report_pseudonym, sealed_note_record
 from haven.web.sealing import open_sealed_field
 from haven.web.sharing.models import (
     Approval,
@@ -124,6 +130,75 @@ def status_from_sealed(
         )
     )
     return concern, source
+
+
+@transaction.atomic
+def sealed_note_add(
+    *,
+    report: Report,
+    person: ReportPerson | None,
+    status_concern: str,
+    status_source: str,
+    note: str,
+    by: User,
+) -> SealedNote:
+    """Write what an officer learnt about someone's immigration position to the sealed
+    compartment (`reporting.services.sealed_note_record`), and ledger that a note was
+    written (never what it says). The latest note about a person is what the gateway
+    decides on.
+
+    Raises:
+        PermissionDenied: `by` may not record reports in the report's force.
+        ValidationError: the person is not in the report, or the values are not a
+            concern and a source that can go together (nothing is written then).
+    """
+    _require(by, Capability.RECORD_REPORTS, report)
+    if person is not None and person.report_id != report.pk:
+        raise ValidationError({"person": "This person is not named in this report."})
+    row = sealed_note_record(
+        report=report,
+        person=person,
+        recorded_by=by,
+        status_concern=status_concern,
+        status_source=status_source,
+        note=note,
+    )
+    ledger_record(
+        SealedNoteRecorded(
+            report=report_pseudonym(report),
+            person=person_pseudonym(person) if person is not None else "",
+            person_role=person.role if person is not None else "",
+            by=staff_pseudonym(by),
+        )
+    )
+    return row
+
+
+@transaction.atomic
+def request_rationale_open(*, request: DecisionRequest, by: User) -> str:
+    """The officer's reason, opened for a supervisor deciding whether to approve.
+
+    It is sealed with the request (it may say what the officer knows about the person's
+    status), so opening it is ledgered (`sealed_access`, reason "approval").
+
+    Raises:
+        PermissionDenied: `by` may not approve decisions in the request's force.
+    """
+    _require(by, Capability.APPROVE_DECISIONS, request.report)
+    if not request.rationale:
+        return ""
+    text = open_sealed_field(request, "rationale")
+    ledger_record(
+        SealedAccess(
+            report=report_pseudonym(request.report),
+            person=person_pseudonym(request.person),
+            person_role=request.person.role,
+            request=request_pseudonym(request),
+            reason="approval",
+            by=staff_pseudonym(by),
+        )
+    )
+    return text
 
 
 # --- deciding ------------------------------------------------------------------------------
@@ -392,6 +467,39 @@ def package_build(*, request: DecisionRequest, by: User) -> dict[str, Any]:
         "released_at": timezone.now().isoformat(timespec="seconds"),
         "fields": values,
     }
+
+
+@dataclass(frozen=True)
+class PackageFile:
+    """A package as the officer downloads it."""
+
+    filename: str
+    content_type: str
+    body: bytes
+
+
+PACKAGE_FORMATS = ("json", "pdf")
+
+
+@transaction.atomic
+def package_download(*, request: DecisionRequest, by: User, file_format: str) -> PackageFile:
+    """Build the package (`package_build`: the disclosure, ledgered) and render it as JSON
+    or PDF. Each download is a disclosure of its own; if rendering fails, nothing of it
+    is recorded.
+
+    Raises:
+        PermissionDenied, ValidationError: as `package_build`; or an unknown format.
+    """
+    from haven.web.sharing.documents import package_pdf
+
+    if file_format not in PACKAGE_FORMATS:
+        raise ValidationError("Choose JSON or PDF.")
+    package = package_build(request=request, by=by)
+    stem = f"haven-package-{request.report.reference}-{request.pk}"
+    if file_format == "pdf":
+        return PackageFile(f"{stem}.pdf", "application/pdf", package_pdf(package))
+    body = json.dumps(package, indent=2, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return PackageFile(f"{stem}.json", "application/json", body)
 
 
 def _field_values(request: DecisionRequest, fields: tuple[str, ...], by: User) -> dict[str, str]:
