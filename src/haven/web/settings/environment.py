@@ -17,6 +17,8 @@ from haven.keyfiles import write_secret_file
 
 SUPPORTED_DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql")
 
+# Django's SQLite backend with writers queued instead of polling (its module says why).
+SQLITE_ENGINE = "haven.web.database.sqlite3"
 # Writers take SQLite's write lock when their transaction begins, so concurrent
 # appenders queue (up to the timeout) instead of failing on a lock upgrade; WAL lets
 # readers carry on meanwhile.
@@ -173,7 +175,7 @@ def database(default_sqlite: Path) -> dict:
         )
     if not url:
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": SQLITE_ENGINE,
             "NAME": str(default_sqlite),
             "OPTIONS": SQLITE_OPTIONS,
         }
@@ -188,6 +190,7 @@ def database(default_sqlite: Path) -> dict:
     except ValueError as error:
         raise ConfigurationError(f"{name} is not a valid URL ({_redact(url)!r}): {error}") from None
     if config["ENGINE"].endswith("sqlite3"):
+        config["ENGINE"] = SQLITE_ENGINE
         config["OPTIONS"] = SQLITE_OPTIONS
     if not config.get("NAME"):
         raise ConfigurationError(

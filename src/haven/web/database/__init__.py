@@ -1,0 +1,1 @@
+"""Haven's database backends (Django ENGINE modules)."""
