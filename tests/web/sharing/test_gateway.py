@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from haven.web.accounts.models import Role
-from haven.web.accounts.services import membership_grant, user_create
 from haven.web.ledger.models import LedgerEntry
-from haven.web.ledger.selectors import entries_about, entry_event
 from haven.web.reporting.models import Stage
-from haven.web.reporting.services import (
-    report_pseudonym,
-    report_stage_change,
-    sealed_note_record,
-)
+from haven.web.reporting.services import report_stage_change
 from haven.web.sharing.models import Status
 from haven.web.sharing.services import (
     OfficerAnswers,
@@ -25,48 +16,7 @@ from haven.web.sharing.services import (
     package_build,
     referral_record,
 )
-
-DUTIES = str(Path(__file__).with_name("policies") / "duties.cedar")
-
-
-def use_policy(force, policy: str) -> None:
-    force.active_policy = policy  # a test policy is a path; the validator is for forms
-    force.save(update_fields=["active_policy"])
-
-
-def kinds(report) -> list[str]:
-    return [e.kind for e in entries_about(subject=report_pseudonym(report))]
-
-
-def steps(report) -> list[str]:
-    return [
-        entry_event(e)["payload"]["step"]
-        for e in entries_about(subject=report_pseudonym(report), kinds=("request_step",))
-    ]
-
-
-@pytest.fixture
-def victim(report):
-    return report.people.get(role="victim")
-
-
-@pytest.fixture
-def second_supervisor(met):
-    user = user_create(username="supervisor-two", password="correct-horse-battery-staple")
-    membership_grant(user=user, force=met, role=Role.SUPERVISOR)
-    return user
-
-
-def doubt_from_the_abuser(report, victim, officer):
-    sealed_note_record(
-        report=report,
-        person=victim,
-        recorded_by=officer,
-        status_concern="doubt",
-        status_source="suspect",
-        note="Her husband says her visa has run out.",
-    )
-
+from tests.web.sharing.conftest import DUTIES, doubt_from_the_abuser, kinds, steps, use_policy
 
 # --- the same request under three policies -----------------------------------------------
 
