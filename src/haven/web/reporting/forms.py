@@ -300,7 +300,9 @@ class RecordReportForm(forms.Form):
         self.fields["force"].queryset = forces
         self.one_force = forces.count() == 1
         if self.one_force:
+            # Nothing to choose: whatever is posted, the report is for the user's one force.
             self.fields["force"].initial = forces.first()
+            self.fields["force"].disabled = True
         for number in range(1, EXTRA_PEOPLE + 1):
             self.fields[f"other_{number}_role"] = _choice(
                 "Part in the report",

@@ -201,7 +201,7 @@ def report_timeline(*, report: Report) -> list[TimelineEntry]:
             TimelineEntry(
                 at=datetime.fromisoformat(event["at"]) if "at" in event else entry.recorded_at,
                 what=what,
-                who=_timeline_who(payload, names),
+                who=_timeline_who(entry.kind, payload, names),
                 index=entry.position,
                 details=details,
             )
@@ -210,7 +210,10 @@ def report_timeline(*, report: Report) -> list[TimelineEntry]:
     return entries
 
 
-def _timeline_who(payload: dict[str, Any], names: dict[str, str]) -> str:
+def _timeline_who(kind: str, payload: dict[str, Any], names: dict[str, str]) -> str:
+    if kind == "report_received":  # the event names no one: who made it follows its way in
+        channel = payload.get("channel", "")
+        return {"portal": "The reporter", "advocate": "Their advocate"}.get(channel, "An officer")
     actor = payload.get("by") or payload.get("reader") or ""
     if actor in ("", "system"):
         return "Haven"

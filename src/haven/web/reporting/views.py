@@ -9,8 +9,6 @@ is not confirmed.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -94,7 +92,7 @@ def report_record_view(request: HttpRequest) -> HttpResponse:
     forces = report_recording_forces(user=request.user)
     if not forces.exists():
         raise Http404
-    form = RecordReportForm(request.POST or None, forces=forces)
+    form = RecordReportForm(_posted(request), forces=forces)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -156,7 +154,7 @@ def report_stage_view(request: HttpRequest, reference: str) -> HttpResponse:
     report = _force_report(request, reference, Capability.RECORD_REPORTS)
     if report.destroyed:
         raise Http404
-    form = StageForm(request.POST or None, initial={"stage": report.stage})
+    form = StageForm(_posted(request), initial={"stage": report.stage})
     if request.method == "POST" and form.is_valid():
         try:
             report_stage_change(
@@ -179,7 +177,7 @@ def report_person_add_view(request: HttpRequest, reference: str) -> HttpResponse
     if report.destroyed:
         raise Http404
     people = {person.pk: person for person in report.people.all()}
-    form = PersonForm(request.POST or None, others=_options(people.values()))
+    form = PersonForm(_posted(request), others=_options(people.values()))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -221,7 +219,7 @@ def report_person_edit_view(request: HttpRequest, reference: str, person_id: int
         "relation": person.relation,
         "related_to": person.related_to_id,
     }
-    form = PersonForm(request.POST or None, initial=initial, others=_options(people.values()))
+    form = PersonForm(_posted(request), initial=initial, others=_options(people.values()))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -275,6 +273,11 @@ def report_person_remove_view(request: HttpRequest, reference: str, person_id: i
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _posted(request: HttpRequest):
+    """The form data of a POST (even an empty one, which must show errors), else None."""
+    return request.POST if request.method == "POST" else None
 
 
 def _visible_report(request: HttpRequest, reference: str) -> Report:
@@ -337,12 +340,12 @@ def _form_errors(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-@lru_cache(maxsize=1)
 def _gateway_panel_exists() -> bool:
-    """Whether the sharing app provides a case panel (`sharing/case_panel.html`)."""
+    """Whether the sharing app provides a case panel (`sharing/case_panel.html`) that
+    loads: the case page must work without it (the gateway is built separately)."""
     try:
         get_template("sharing/case_panel.html")
-    except TemplateDoesNotExist:
+    except (TemplateDoesNotExist, TemplateSyntaxError):
         return False
     return True
 
