@@ -120,3 +120,17 @@ def test_a_sealed_canary_reaches_only_the_package_whose_purpose_needs_it(
                    purpose="regularisation_support", consent="given")  # fmt: skip
     assert canary in json.loads(download(client, helped).content)["fields"]["status_note"]
     assert canary in package_html(package_build(request=helped, by=officer))
+
+
+def test_a_note_about_the_report_as_a_whole_is_decided_on_for_anyone_in_it(
+    client, met, officer, report, victim
+):
+    use_policy(met, "hmicfrs-2020")
+    client.force_login(officer)
+    assert record(client, report).status_code == 302  # doubt, raised by the suspect
+    assert SealedNote.objects.get().person is None
+    event = entry_event(LedgerEntry.objects.get(kind="sealed_note_recorded"))
+    assert event["payload"]["person"] == ""
+    request = asked(client, report, victim, recipient="immigration_enforcement",
+                    purpose="immigration_control")  # fmt: skip
+    assert request.rules == ["deny-sharing-domestic-abuse-victims-on-doubt"]
