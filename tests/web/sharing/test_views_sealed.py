@@ -40,6 +40,7 @@ def test_the_form_says_where_it_goes_and_writes_only_to_the_sealed_compartment(
     client.force_login(officer)
     page = text(client.get(reverse("sharing:sealed-note", args=[report.reference])))
     assert "goes only into the sealed compartment" in page
+    assert "The report as a whole" in page and "the caller (Victim)" in page
     response = record(client, report, person=victim.pk, note="Passport held by husband.")
     assert response.status_code == 302
     assert response["Location"] == reverse("reporting:report-show", args=[report.reference])

@@ -26,7 +26,23 @@ def person_choices(people: list[tuple[ReportPerson, str]]) -> list[tuple[str, st
     ]
 
 
-class DecisionRequestForm(forms.Form):
+class AboutAPersonForm(forms.Form):
+    """A form whose `person` is chosen from the people of one report."""
+
+    whole_report_label = ""
+    """When set, the person may be left out: the form is about the report as a whole."""
+
+    def __init__(self, *args, people: list[tuple[ReportPerson, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {str(person.pk): person for person, _label in people}
+        blank = [("", self.whole_report_label)] if self.whole_report_label else []
+        self.fields["person"].choices = blank + person_choices(people)
+
+    def chosen_person(self) -> ReportPerson | None:
+        return self.people.get(self.cleaned_data.get("person") or "")
+
+
+class DecisionRequestForm(AboutAPersonForm):
     person = forms.ChoiceField(
         label="Who is it about?", error_messages={"required": "Choose the person it is about."}
     )
@@ -70,19 +86,11 @@ class DecisionRequestForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, people: list[tuple[ReportPerson, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.people = {str(person.pk): person for person, _label in people}
-        self.fields["person"].choices = person_choices(people)
-
     def clean(self):
         data = super().clean()
         if data.get("action") == Action.DISCLOSE and not data.get("recipient"):
             self.add_error("recipient", "Choose who would receive the information.")
         return data
-
-    def chosen_person(self) -> ReportPerson:
-        return self.people[self.cleaned_data["person"]]
 
     def answers(self) -> OfficerAnswers:
         data = self.cleaned_data
@@ -123,7 +131,8 @@ class ReferralForm(forms.Form):
     )
 
 
-class SealedNoteForm(forms.Form):
+class SealedNoteForm(AboutAPersonForm):
+    whole_report_label = "The report as a whole"
     person = forms.ChoiceField(label="Who is it about?", required=False)
     status_concern = forms.ChoiceField(
         label="What is the concern about their immigration status?",
@@ -146,11 +155,3 @@ class SealedNoteForm(forms.Form):
             "max_length": f"Keep the notes under {MAX_REASON_CHARACTERS:,} characters."
         },
     )
-
-    def __init__(self, *args, people: list[tuple[ReportPerson, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.people = {str(person.pk): person for person, _label in people}
-        self.fields["person"].choices = [("", "The report as a whole")] + person_choices(people)
-
-    def chosen_person(self) -> ReportPerson | None:
-        return self.people.get(self.cleaned_data.get("person") or "")

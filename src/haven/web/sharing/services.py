@@ -101,6 +101,22 @@ def _check_reason(text: str, field: str, *, required: bool) -> None:
 # --- the sealed compartment --------------------------------------------------------------
 
 
+def _sealed_access(
+    report: Report, person: ReportPerson, request_seal: str, reason: str, by: User
+) -> None:
+    """Ledger one opening of the sealed compartment about `person`, inside a request."""
+    ledger_record(
+        SealedAccess(
+            report=report_pseudonym(report),
+            person=person_pseudonym(person),
+            person_role=person.role,
+            request=request_seal,
+            reason=reason,
+            by=staff_pseudonym(by),
+        )
+    )
+
+
 def status_from_sealed(
     *, report: Report, person: ReportPerson, request_seal: str, reason: str, by: User
 ) -> tuple[str, str]:
@@ -119,16 +135,7 @@ def status_from_sealed(
         return "none", "none"
     concern = open_sealed_field(note, "status_concern")
     source = open_sealed_field(note, "status_source")
-    ledger_record(
-        SealedAccess(
-            report=report_pseudonym(report),
-            person=person_pseudonym(person),
-            person_role=person.role,
-            request=request_seal,
-            reason=reason,
-            by=staff_pseudonym(by),
-        )
-    )
+    _sealed_access(report, person, request_seal, reason, by)
     return concern, source
 
 
@@ -188,16 +195,7 @@ def request_rationale_open(*, request: DecisionRequest, by: User) -> str:
     if not request.rationale:
         return ""
     text = open_sealed_field(request, "rationale")
-    ledger_record(
-        SealedAccess(
-            report=report_pseudonym(request.report),
-            person=person_pseudonym(request.person),
-            person_role=request.person.role,
-            request=request_pseudonym(request),
-            reason="approval",
-            by=staff_pseudonym(by),
-        )
-    )
+    _sealed_access(request.report, request.person, request_pseudonym(request), "approval", by)
     return text
 
 
@@ -530,16 +528,7 @@ def _field_values(request: DecisionRequest, fields: tuple[str, ...], by: User) -
                 values["status_concern"] = open_sealed_field(note, "status_concern")
             if "status_note" in fields:
                 values["status_note"] = open_sealed_field(note, "note")
-            ledger_record(
-                SealedAccess(
-                    report=report_pseudonym(report),
-                    person=person_pseudonym(person),
-                    person_role=person.role,
-                    request=request_pseudonym(request),
-                    reason="package",
-                    by=staff_pseudonym(by),
-                )
-            )
+            _sealed_access(report, person, request_pseudonym(request), "package", by)
     return values
 
 

@@ -46,6 +46,15 @@ def _decision_request(request: HttpRequest, pk: int) -> DecisionRequest:
         raise Http404 from None
 
 
+def _person_form(request: HttpRequest, report: Report, form_class):
+    """A form about one of the report's people (`?person=` chooses one to start with)."""
+    return form_class(
+        request.POST or None,
+        people=selectors.report_people(report=report),
+        initial={"person": request.GET.get("person")},
+    )
+
+
 def _form_error(form, error: ValidationError) -> None:
     """Show a service's refusal on the form: on its field when it names one."""
     if hasattr(error, "error_dict"):
@@ -60,10 +69,7 @@ def _form_error(form, error: ValidationError) -> None:
 def request_new_view(request: HttpRequest, reference: str) -> HttpResponse:
     """Ask for a PNC check, a status check, a disclosure or an immigration arrest."""
     report = _report(request, reference, Capability.REQUEST_DECISIONS)
-    people = selectors.report_people(report=report)
-    form = DecisionRequestForm(
-        request.POST or None, people=people, initial={"person": request.GET.get("person")}
-    )
+    form = _person_form(request, report, DecisionRequestForm)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.decision_request_create(
@@ -221,10 +227,7 @@ def sealed_note_view(request: HttpRequest, reference: str) -> HttpResponse:
     """Record what an officer learnt about a person's immigration position. It goes only
     to the sealed compartment, and nothing of it is shown back."""
     report = _report(request, reference, Capability.RECORD_REPORTS)
-    people = selectors.report_people(report=report)
-    form = SealedNoteForm(
-        request.POST or None, people=people, initial={"person": request.GET.get("person")}
-    )
+    form = _person_form(request, report, SealedNoteForm)
     if request.method == "POST" and form.is_valid():
         try:
             services.sealed_note_add(
