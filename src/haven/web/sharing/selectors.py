@@ -372,6 +372,8 @@ def approvals_queue(*, user: User) -> list[QueueItem]:
 
 def approval_blocked(*, request: DecisionRequest, user: User) -> str:
     """Why `user` cannot give a verdict on `request` now, in words; empty if they can."""
+    if request.report.destroyed:
+        return "This report was destroyed under the retention schedule."
     if request.requested_by_id == user.pk:
         return "You made this request: another supervisor must approve or refuse it."
     if request.status not in AWAITING:

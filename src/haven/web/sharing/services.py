@@ -89,6 +89,14 @@ def _require(user: User, capability: Capability, report: Report) -> None:
         raise PermissionDenied(f"{user.username} may not do this for {report.force.name}")
 
 
+def _refuse_destroyed(report: Report) -> None:
+    if report.destroyed:
+        raise ValidationError(
+            "This report was destroyed under the retention schedule: nothing of it can be "
+            "shared or approved."
+        )
+
+
 def _check_reason(text: str, field: str, *, required: bool) -> None:
     if required and not text.strip():
         raise ValidationError({field: "Give a reason: this policy requires one."})
@@ -223,8 +231,7 @@ def decision_request_create(
     _require(by, Capability.REQUEST_DECISIONS, report)
     if person.report_id != report.pk:
         raise ValidationError({"person": "This person is not named in this report."})
-    if report.destroyed:
-        raise ValidationError("This report was destroyed under the retention schedule.")
+    _refuse_destroyed(report)
     _check_reason(rationale, "rationale", required=False)
     request = DecisionRequest(
         force=report.force,
@@ -270,6 +277,8 @@ def decision_request_create(
     request.status = _first_status(result, report)
     request.seal_text("case", json.dumps(case, sort_keys=True))
     request.seal_text("rationale", rationale)
+    if report.shred_on is not None:
+        request.move_to_scope(report.shred_on)  # destroyed with the report (retention)
     request.full_clean()
     request.save()
     ledger_record(
@@ -294,6 +303,18 @@ def decision_request_create(
     if request.status == Status.DEFERRED:
         _step(request, "deferred_until_concluded", None)
     return request
+
+
+def request_keys_follow_report(*, report: Report) -> int:
+    """Put the keys of the report's requests under the report's retention scope, so that
+    they are destroyed with it (their sealed case holds the person's status concern).
+    For `reporting.services._start_retention`, when a report's shred date is set or
+    cleared; returns how many requests moved."""
+    requests = list(DecisionRequest.objects.filter(report=report))
+    for request in requests:
+        request.move_to_scope(report.shred_on)
+        request.save(update_fields=["wrapped_key"])
+    return len(requests)
 
 
 def _first_status(result: PolicyDecision, report: Report) -> str:
@@ -348,6 +369,7 @@ def approval_record(
     _require(approver, Capability.APPROVE_DECISIONS, request.report)
     if approver.pk == request.requested_by_id:
         raise PermissionDenied("Someone else must approve a request you made.")
+    _refuse_destroyed(request.report)
     if request.status not in (Status.AWAITING_APPROVAL, Status.AWAITING_SECOND_APPROVAL):
         raise ValidationError("This request is not waiting for approval.")
     if request.approvals.filter(approver=approver).exists():
@@ -426,6 +448,7 @@ def package_build(*, request: DecisionRequest, by: User) -> dict[str, Any]:
     """
     request = DecisionRequest.objects.select_for_update().get(pk=request.pk)
     _require(by, Capability.REQUEST_DECISIONS, request.report)
+    _refuse_destroyed(request.report)
     if request.status not in (Status.APPROVED, Status.RELEASED):
         raise ValidationError("Only an approved request can be released.")
     if referral_outstanding(request):
