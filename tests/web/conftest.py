@@ -156,6 +156,19 @@ def advocate_report(kent, organisation) -> Report:
     )
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL the site runs as the role production connects as, under row-level
+    security (tests/web/isolation/app_role.py); the database is set up as its owner."""
+    from tests.web.isolation import app_role
+
+    with django_db_blocker.unblock():
+        app_role.suite_as_app_role_begin()
+    yield
+    with django_db_blocker.unblock():
+        app_role.suite_as_app_role_end()
+
+
 @pytest.fixture(autouse=True)
 def _empty_caches():
     """Each test starts with no sign-in failures counted and no throttle key."""

@@ -96,9 +96,11 @@ def app_role(world):
     test's transaction). The role is created if this server lacks it, and granted the
     test database's tables, both inside the test's transaction."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE])
-        if cursor.fetchone() is None:
-            app_role_ensure(cursor.cursor, APP_ROLE)
-        app_role_grant(cursor.cursor, APP_ROLE)
+        cursor.execute("SELECT current_user = %s", [APP_ROLE])
+        if not cursor.fetchone()[0]:  # the suite runs as the superuser (tests/web/conftest.py)
+            cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE])
+            if cursor.fetchone() is None:
+                app_role_ensure(cursor.cursor, APP_ROLE)
+            app_role_grant(cursor.cursor, APP_ROLE)
         cursor.execute(f"SET LOCAL ROLE {APP_ROLE}")
     yield APP_ROLE

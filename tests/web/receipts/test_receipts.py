@@ -299,7 +299,8 @@ def test_a_receipt_for_one_report_cannot_pass_as_another(met, report, receipt_fi
         assert refused.value.check == "event"
 
 
-def test_the_receipt_key_is_its_own_published_at_receipts_key(client, settings, tmp_path):
+def test_the_receipt_key_is_its_own_published_at_receipts_key(db, client, settings, tmp_path):
+    # `db`: on PostgreSQL every request opens its transaction (row-level security).
     response = client.get("/receipts/key")
     assert response.status_code == 200
     assert response.content.decode() == receipt_vkey() + "\n"

@@ -19,7 +19,12 @@ from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 
 from haven.web.accounts.permissions import Capability, forces_where
-from haven.web.isolation.scope import RowScope, portal_session_admit, scope_apply
+from haven.web.isolation.scope import (
+    RowScope,
+    portal_session_admit,
+    scope_apply,
+    scope_restore,
+)
 
 
 def request_scope(request: HttpRequest) -> RowScope:
@@ -61,15 +66,15 @@ class RowScopeMiddleware:
         if connection.vendor != "postgresql":
             return self.get_response(request)
         with transaction.atomic():
-            scope_apply(request_scope(request))
+            previous = scope_apply(request_scope(request))
             _portal_session(request)
             try:
                 response = self.get_response(request)
             finally:
-                # In production the transaction's end clears the settings; inside a
-                # test's transaction this keeps one request's scope from the next.
-                if not connection.needs_rollback:
-                    scope_apply(RowScope())
+                # The transaction's end clears the settings. Inside an enclosing one (a
+                # test's), the settings from before the request are put back.
+                if len(connection.atomic_blocks) > 1 and not connection.needs_rollback:
+                    scope_restore(previous)
             if response.status_code >= 500:
                 transaction.set_rollback(True)
             return response

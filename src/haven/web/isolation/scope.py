@@ -54,8 +54,21 @@ def _enforced(connection: BaseDatabaseWrapper) -> bool:
     return connection.vendor == "postgresql"
 
 
-def scope_apply(scope: RowScope, *, using: str = DEFAULT_DB_ALIAS) -> None:
+Previous = tuple[str, str, str, str]
+"""The four settings as they were before `scope_apply` (to put back, see `scope_restore`)."""
+
+_SETTINGS = (SCOPE, FORCE_IDS, AUDIT_FORCE_IDS, ORGANISATION_IDS)
+
+
+def _pairs(values: tuple[str, ...]) -> list[str]:
+    """Each setting's name followed by its value, for `set_config(%s, %s, true)` x 4."""
+    return [item for pair in zip(_SETTINGS, values, strict=True) for item in pair]
+
+
+def scope_apply(scope: RowScope, *, using: str = DEFAULT_DB_ALIAS) -> Previous:
     """Set `scope` for the rest of the current transaction (`SET LOCAL`); PostgreSQL only.
+
+    Returns the settings as they were, read in the same statement.
 
     Raises:
         RowScopeOutsideTransactionError: no transaction is open (the setting would last
@@ -63,22 +76,32 @@ def scope_apply(scope: RowScope, *, using: str = DEFAULT_DB_ALIAS) -> None:
     """
     connection = connections[using]
     if not _enforced(connection):
-        return
+        return ("", "", "", "")
     if not connection.in_atomic_block:
         raise RowScopeOutsideTransactionError("a row scope is set inside a transaction")
+    values = ("", _ids(scope.force_ids), _ids(scope.audit_force_ids), _ids(scope.organisation_ids))
+    with connection.cursor() as cursor:
+        # The old values are read before the new ones are set (a select list runs in order).
+        cursor.execute(
+            "SELECT "
+            + ", ".join(["coalesce(current_setting(%s, true), '')"] * 4)
+            + ", "
+            + ", ".join(["set_config(%s, %s, true)"] * 4),
+            [*_SETTINGS, *_pairs(values)],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1], row[2], row[3])
+
+
+def scope_restore(previous: Previous, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Put back the settings `scope_apply` replaced (inside an enclosing transaction)."""
+    connection = connections[using]
+    if not _enforced(connection) or not connection.in_atomic_block:
+        return
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config(%s, '', true), set_config(%s, %s, true), "
-            "set_config(%s, %s, true), set_config(%s, %s, true)",
-            [
-                SCOPE,
-                FORCE_IDS,
-                _ids(scope.force_ids),
-                AUDIT_FORCE_IDS,
-                _ids(scope.audit_force_ids),
-                ORGANISATION_IDS,
-                _ids(scope.organisation_ids),
-            ],
+            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * 4),
+            _pairs(previous),
         )
 
 
