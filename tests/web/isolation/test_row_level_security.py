@@ -130,6 +130,14 @@ def test_the_site_role_owns_nothing_and_cannot_bypass(world, app_role):
     assert flags == dict.fromkeys(scoped_tables(), (True, True))
 
 
+def test_the_postgresql_suite_runs_as_the_site_role():
+    """Every test's connection is the site's role (tests/web/isolation/app_role.py), so
+    each page and endpoint tested on PostgreSQL is tested under row-level security."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user, current_setting('haven.scope', true)")
+        assert cursor.fetchone() == ("haven_app", "site")
+
+
 def test_the_site_role_cannot_write_the_migration_record(app_role):
     with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
         with connection.cursor() as cursor:
