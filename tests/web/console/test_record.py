@@ -67,6 +67,7 @@ def test_an_officer_records_a_phone_report_sealed_and_ledgered(client, officer, 
     page = client.get(response["Location"]).content.decode()
     assert "By phone, recorded by an officer" in page and "Romanian" in page
     assert "Yes, they asked for an interpreter" in page
+    assert "Recorded by</dt>" in page and ">officer</dd>" in page
 
 
 def test_a_front_desk_report_with_no_contact_and_another_language(client, officer, met):

@@ -22,7 +22,7 @@ def report_list_for_user(*, user: User) -> QuerySet[Report]:
     visible |= Q(advocate_organisation__in=user.advocate_organisations.all())
     return (
         Report.objects.filter(visible)
-        .select_related("force", "advocate_organisation")
+        .select_related("force", "advocate_organisation", "recorded_by")
         .prefetch_related("people")
         .distinct()
     )
