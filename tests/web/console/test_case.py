@@ -332,3 +332,33 @@ def test_unsafe_input_is_escaped_everywhere_it_is_shown(client, officer, met):
         page = client.get(url).content.decode()
         assert unsafe not in page
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+
+
+def test_a_person_with_a_decided_request_cannot_be_removed(client, officer, report):
+    from haven.web.sharing.models import DecisionRequest
+
+    victim = people(report)[0]
+    DecisionRequest.objects.create(
+        force=report.force,
+        report=report,
+        person=victim,
+        requested_by=officer,
+        action="pnc_check",
+        recipient="none",
+        purpose="investigation",
+        policy="npcc-2018",
+        policy_version="1",
+        decision="allow",
+        status="approved",
+    )
+    client.force_login(officer)
+    url = reverse("reporting:report-person-remove", args=[report.reference, victim.pk])
+    page = client.get(url).content.decode()
+    assert "a check or disclosure about them is on record" in page
+    assert "Remove the person</button>" not in page
+    before = LedgerEntry.objects.exclude(kind="report_read").count()
+    response = client.post(url, follow=True)
+    assert "a check or disclosure about them is on record" in response.content.decode()
+    assert ReportPerson.objects.filter(pk=victim.pk).exists()
+    assert DecisionRequest.objects.filter(person=victim).count() == 1
+    assert LedgerEntry.objects.exclude(kind="report_read").count() == before

@@ -269,11 +269,31 @@ def report_person_update(
 
 @transaction.atomic
 def report_person_remove(*, person: ReportPerson, by: User) -> None:
+    """Remove a person from a report.
+
+    Raises:
+        ValidationError: the report was destroyed, or a check or disclosure about the
+            person is on record (removing them would delete its record with them).
+    """
     _refuse_destroyed(person.report)
+    refuse = person_removal_refused(person)
+    if refuse:
+        raise ValidationError(refuse)
     # A relation to the person removed goes with them ("partner of" nobody means nothing).
     ReportPerson.objects.filter(related_to=person).update(relation="", related_to=None)
     _record_person_change(person.report, person, "removed", by)
     person.delete()
+
+
+def person_removal_refused(person: ReportPerson) -> str:
+    """Why `person` cannot be removed, or "" if they can: a decided request about them
+    (which goes with the person) must stay on record."""
+    if person.requests.exists():
+        return (
+            "This person cannot be removed: a check or disclosure about them is on record. "
+            "Change their details instead."
+        )
+    return ""
 
 
 def _set_relation(row: ReportPerson, relation: str, related_to: ReportPerson | None) -> None:

@@ -49,6 +49,7 @@ from haven.web.reporting.selectors import (
 )
 from haven.web.reporting.services import (
     PersonInReport,
+    person_removal_refused,
     report_create,
     report_person_add,
     report_person_remove,
@@ -268,7 +269,12 @@ def report_person_remove_view(request: HttpRequest, reference: str, person_id: i
     return render(
         request,
         "reporting/report/person_remove.html",
-        {"report": report, "person": person, "label": label},
+        {
+            "report": report,
+            "person": person,
+            "label": label,
+            "refused": person_removal_refused(person),
+        },
     )
 
 
