@@ -362,3 +362,19 @@ def test_a_person_with_a_decided_request_cannot_be_removed(client, officer, repo
     assert ReportPerson.objects.filter(pk=victim.pk).exists()
     assert DecisionRequest.objects.filter(person=victim).count() == 1
     assert LedgerEntry.objects.exclude(kind="report_read").count() == before
+
+
+def test_the_case_page_works_without_the_gateways_panel(client, officer, report, monkeypatch):
+    from django.template import TemplateDoesNotExist
+
+    from haven.web.reporting import views
+
+    def missing(name):
+        raise TemplateDoesNotExist(name)
+
+    monkeypatch.setattr(views, "get_template", missing)
+    client.force_login(officer)
+    response = client.get(case(report))
+    assert response.status_code == 200
+    assert "He took my passport." in response.content.decode()
+    assert "gateway-panel-title" not in response.content.decode()
