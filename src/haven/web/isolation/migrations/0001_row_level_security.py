@@ -18,16 +18,43 @@ CREATE OR REPLACE FUNCTION haven_site_scope() RETURNS boolean
 
 PORTAL_LOOKUPS = """
 CREATE OR REPLACE FUNCTION haven_receipt_digest_force(code_digest text) RETURNS bigint
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public SET haven.scope = 'site'
-    AS $$ SELECT r.force_id FROM portal_receiptcode c JOIN reporting_report r ON r.id = c.report_id
-          WHERE c.digest = code_digest AND c.replaced_at IS NULL $$;
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+    AS $$
+DECLARE
+    previous text := coalesce(current_setting('haven.scope', true), '');
+    result bigint;
+BEGIN
+    PERFORM set_config('haven.scope', 'site', true);
+    SELECT r.force_id INTO result FROM portal_receiptcode c JOIN reporting_report r ON r.id = c.report_id
+        WHERE c.digest = code_digest AND c.replaced_at IS NULL;
+    PERFORM set_config('haven.scope', previous, true);
+    RETURN result;
+END $$;
 CREATE OR REPLACE FUNCTION haven_receipt_code_force(code_id bigint) RETURNS bigint
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public SET haven.scope = 'site'
-    AS $$ SELECT r.force_id FROM portal_receiptcode c JOIN reporting_report r ON r.id = c.report_id
-          WHERE c.id = code_id AND c.replaced_at IS NULL $$;
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+    AS $$
+DECLARE
+    previous text := coalesce(current_setting('haven.scope', true), '');
+    result bigint;
+BEGIN
+    PERFORM set_config('haven.scope', 'site', true);
+    SELECT r.force_id INTO result FROM portal_receiptcode c JOIN reporting_report r ON r.id = c.report_id
+        WHERE c.id = code_id AND c.replaced_at IS NULL;
+    PERFORM set_config('haven.scope', previous, true);
+    RETURN result;
+END $$;
 CREATE OR REPLACE FUNCTION haven_submitted_report_force(report_id bigint) RETURNS bigint
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public SET haven.scope = 'site'
-    AS $$ SELECT r.force_id FROM reporting_report r WHERE r.id = report_id $$;
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+    AS $$
+DECLARE
+    previous text := coalesce(current_setting('haven.scope', true), '');
+    result bigint;
+BEGIN
+    PERFORM set_config('haven.scope', 'site', true);
+    SELECT r.force_id INTO result FROM reporting_report r WHERE r.id = report_id;
+    PERFORM set_config('haven.scope', previous, true);
+    RETURN result;
+END $$;
 """
 
 DROP_HELPERS = """
