@@ -372,6 +372,11 @@ def _start_retention(report: Report, concluded_on: date | None) -> None:
     for row in report.sealed_notes.all():
         row.move_to_scope(report.shred_on)
         row.save(update_fields=["wrapped_key"])
+    # The gateway's requests hold the person's status concern in their sealed case: they
+    # are destroyed with the report. (Imported here: sharing builds on reporting.)
+    from haven.web.sharing.services import request_keys_follow_report
+
+    request_keys_follow_report(report=report)
 
 
 @transaction.atomic
