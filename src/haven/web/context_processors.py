@@ -10,10 +10,14 @@ from django.utils.translation import gettext as _
 def navigation(request: HttpRequest) -> dict:
     items = [(_("Police forces"), reverse("accounts:force-index"))]
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        from haven.web.accounts.permissions import Capability, forces_where
+
         items += [
             (_("Your work"), reverse("accounts:home")),
             (_("Reports"), reverse("reporting:report-index")),
         ]
+        if forces_where(user=request.user, capability=Capability.APPROVE_DECISIONS).exists():
+            items.append((_("Approvals"), reverse("sharing:approvals")))
     current = request.path
     return {
         "navigation": [
