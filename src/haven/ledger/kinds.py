@@ -282,6 +282,20 @@ class SignInLockedOut(LedgerEvent):
     user: str
 
 
+@dataclass(frozen=True)
+class ApiTokenChanged(LedgerEvent):
+    """A force's API token was created or revoked (`change`); `credential` is the
+    token's pseudonym, never the token, and `scopes` what it may do."""
+
+    KIND: ClassVar[str] = "api_token_changed"
+    SUBJECT: ClassVar[str | None] = None
+    credential: str
+    force: str
+    change: str
+    scopes: tuple[str, ...]
+    by: str
+
+
 # --- the system (public) -------------------------------------------------------------------
 
 
@@ -348,6 +362,7 @@ EVENT_TYPES: tuple[type[LedgerEvent], ...] = (
     MembershipRevoked,
     SignedIn,
     SignInLockedOut,
+    ApiTokenChanged,
     KeyRotation,
     PolicyChange,
     StatisticsRelease,

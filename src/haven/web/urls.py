@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from haven.web import views
 from haven.web.api import api
+from haven.web.api.legacy import legacy_redirect
 
 urlpatterns = [
     path("", views.start_view, name="start"),
@@ -13,7 +14,10 @@ urlpatterns = [
     path("console/requests/", include("haven.web.sharing.urls")),
     path("transparency/log/", include("haven.web.ledger.urls")),
     path("oversight/", include("haven.web.oversight.urls")),
-    path("api/", api.urls),
+    path("api/v1/", api.urls),
+    # The paths before v1 (the ledger's proofs): 308 to their /api/v1/ twins.
+    path("api/ledger/<path:rest>", legacy_redirect, {"area": "ledger/"}),
+    path("api/openapi.json", legacy_redirect, {"area": "", "rest": "openapi.json"}),
 ]
 
 handler400 = "haven.web.views.bad_request_view"

@@ -128,7 +128,7 @@ def test_http_checkpoint_tiles_and_proofs_let_an_outsider_verify(client, log_of_
     assert hashes == b"".join(leaf_hashes(leaves_upto(size=10)))
     bundle = client.get("/transparency/log/tile/entries/000.p/10").content
     assert decode_entry_bundle(bundle) == leaves_upto(size=10)
-    proof = client.get("/api/ledger/proof/inclusion", {"index": 7}).json()
+    proof = client.get("/api/v1/ledger/proof/inclusion", {"index": 7}).json()
     verify_inclusion(
         hashes[7 * 32 : 8 * 32],
         7,
@@ -136,7 +136,7 @@ def test_http_checkpoint_tiles_and_proofs_let_an_outsider_verify(client, log_of_
         [_b64(p) for p in proof["proof"]],
         checkpoint.root_hash,
     )
-    consistency = client.get("/api/ledger/proof/consistency", {"from": 2}).json()
+    consistency = client.get("/api/v1/ledger/proof/consistency", {"from": 2}).json()
     assert consistency["to"] == 10
 
 
@@ -148,7 +148,7 @@ def test_http_tiles_outside_the_log_are_404(client, log_of_ten, path):
 
 
 def test_http_proof_out_of_range_is_a_clear_400(client, log_of_ten):
-    response = client.get("/api/ledger/proof/inclusion", {"index": 99})
+    response = client.get("/api/v1/ledger/proof/inclusion", {"index": 99})
     assert response.status_code == 400
     assert "must be between" in response.json()["detail"]
 

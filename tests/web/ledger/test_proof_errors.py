@@ -54,7 +54,7 @@ def test_cli_errors_name_the_flag_at_fault(log_of_ten, capsys, argv, flag):
 def test_api_errors_name_the_query_parameter_never_a_flag(
     client, log_of_ten, path, query, parameter
 ):
-    response = client.get(f"/api/ledger/proof/{path}", query)
+    response = client.get(f"/api/v1/ledger/proof/{path}", query)
     assert response.status_code == 400
     detail = response.json()["detail"]
     assert detail.startswith(f"{parameter} "), detail
@@ -68,7 +68,7 @@ def test_before_any_checkpoint_the_cli_says_how_to_sign_one_and_the_api_does_not
         ledger_record_many([SignedIn(user="staff_1")])
     assert main(["ledger", "prove", "--index", "0"]) == 2
     assert "haven ledger checkpoint" in capsys.readouterr().err
-    detail = client.get("/api/ledger/proof/inclusion", {"index": 0}).json()["detail"]
+    detail = client.get("/api/v1/ledger/proof/inclusion", {"index": 0}).json()["detail"]
     assert detail == "no checkpoint has been published yet"
 
 

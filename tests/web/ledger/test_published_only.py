@@ -73,7 +73,7 @@ def test_the_checkpoint_endpoint_serves_the_published_checkpoint(client, publish
 def test_the_json_proofs_stop_at_the_published_checkpoint(
     client, published_250_live_260, path, query
 ):
-    response = client.get(f"/api/ledger/proof/{path}", query)
+    response = client.get(f"/api/v1/ledger/proof/{path}", query)
     assert response.status_code == 400
     detail = response.json()["detail"]
     assert "260" not in detail or "got 260" in detail, "the live size must not show"
@@ -85,7 +85,7 @@ def test_publishing_a_checkpoint_opens_what_it_covers(client, published_250_live
     checkpoint_sign()
     assert client.get("/transparency/log/tile/0/000").status_code == 200
     assert client.get("/transparency/log/tile/0/001.p/4").status_code == 200
-    assert client.get("/api/ledger/proof/inclusion", {"index": 259}).json()["size"] == 260
+    assert client.get("/api/v1/ledger/proof/inclusion", {"index": 259}).json()["size"] == 260
 
 
 def test_before_any_checkpoint_nothing_is_served(client, db):
@@ -93,7 +93,7 @@ def test_before_any_checkpoint_nothing_is_served(client, db):
     assert client.get("/transparency/log/checkpoint").status_code == 404
     assert client.get("/transparency/log/tile/0/000.p/3").status_code == 404
     assert client.get("/transparency/log/tile/entries/000.p/3").status_code == 404
-    response = client.get("/api/ledger/proof/inclusion", {"index": 0, "size": 3})
+    response = client.get("/api/v1/ledger/proof/inclusion", {"index": 0, "size": 3})
     assert response.status_code == 400
 
 

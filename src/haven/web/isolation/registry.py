@@ -93,6 +93,10 @@ FORCE_SCOPED: tuple[ForceScoped, ...] = (
 )
 
 SITE_WIDE: dict[str, str] = {
+    "apitokens.ApiToken": (
+        "looked up by its keyed digest to authenticate a request, before any force is "
+        "known (the token then admits its force); it holds no victim's or witness's data"
+    ),
     "accounts.Force": "reference data: the 43 forces, public",
     "accounts.Membership": (
         "the source of a request's scope: it is read to decide which forces a user works "

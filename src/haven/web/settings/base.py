@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "haven.web.portal",
     "haven.web.receipts",
     "haven.web.isolation",
+    "haven.web.apitokens",
 ]
 
 MIDDLEWARE = [

@@ -427,3 +427,17 @@ def report_for_gateway(*, user: User, reference: str, capability: Capability) ->
 def report_people(*, report: Report) -> list[tuple[ReportPerson, str]]:
     """The people of a report with how it describes each, for choosing one."""
     return [(person, person_label(person)) for person in report.people.select_related("report")]
+
+
+# --- for the API ---------------------------------------------------------------------------
+
+
+def disclosure_fields(*, purpose: str, minimise: bool) -> tuple[str, ...]:
+    """The fields a disclosure for `purpose` may hold (the outbound packages' rule), for
+    a read by an API token, which is a disclosure to the force's own records system."""
+    return package_fields(purpose=purpose, minimise=minimise)
+
+
+def request_citations(request: DecisionRequest) -> tuple[Citation, ...]:
+    """The rules `request` was decided on, with their summaries and sources."""
+    return _citations(request)

@@ -1,0 +1,153 @@
+"""Decision requests and approvals: the gateway's services, called through the API.
+
+Views stay thin: `sharing.services` decides, carries out obligations and ledgers each
+step; these turn its errors into JSON (`v1.py`) and its records into schemas.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Path, Query, Router
+from ninja.errors import HttpError
+
+from haven.policy.obligations import describe_obligation
+from haven.web.accounts.permissions import Capability
+from haven.web.api.auth import SIGNED_IN, caller
+from haven.web.api.reports import report_in_forces
+from haven.web.api.schemas import (
+    ERRORS,
+    MAX_ID,
+    ApprovalIn,
+    Paging,
+    RequestIn,
+    RequestOut,
+    RequestPage,
+    StatusCode,
+)
+from haven.web.apitokens.scopes import Scope
+from haven.web.reporting.models import ReportPerson
+from haven.web.sharing.labels import label_of, obligation_title
+from haven.web.sharing.models import Action, DecisionRequest, Purpose, Recipient, Status
+from haven.web.sharing.selectors import request_citations
+from haven.web.sharing.services import (
+    OfficerAnswers,
+    approval_record,
+    approvals_needed,
+    decision_request_create,
+)
+
+router = Router(tags=["decision requests"], auth=SIGNED_IN)
+
+
+class RequestQuery(Paging):
+    status: StatusCode | None = None  # type: ignore[valid-type]
+
+
+def request_out(request: DecisionRequest) -> dict:
+    return {
+        "id": request.pk,
+        "report": request.report.reference,
+        "person": request.person_id,
+        "person_role": request.person.role,
+        "action": request.action,
+        "action_label": label_of(Action, request.action),
+        "recipient": request.recipient,
+        "recipient_label": label_of(Recipient, request.recipient),
+        "purpose": request.purpose,
+        "purpose_label": label_of(Purpose, request.purpose),
+        "decision": request.decision,
+        "status": request.status,
+        "status_label": label_of(Status, request.status),
+        "policy": request.policy,
+        "policy_version": request.policy_version,
+        "rules": [vars(citation) for citation in request_citations(request)],
+        "obligations": [
+            {"code": code, "title": obligation_title(code), "duty": describe_obligation(code)}
+            for code in request.obligations
+        ],
+        "requested_at": request.requested_at,
+        "approvals_needed": approvals_needed(request),
+        "approvals_given": request.approvals.filter(approved=True).count(),
+    }
+
+
+def _requests(forces):
+    return DecisionRequest.objects.filter(force__in=forces).select_related(
+        "force", "report", "person"
+    )
+
+
+def _request(pk: int, forces) -> DecisionRequest:
+    try:
+        return _requests(forces).get(pk=pk)
+    except DecisionRequest.DoesNotExist:
+        raise HttpError(404, "No decision request with that id in your force.") from None
+
+
+@router.get("/", response={200: RequestPage, **ERRORS}, summary="The force's decision requests")
+def request_list(request: HttpRequest, query: Query[RequestQuery]):
+    who = caller(request)
+    requests = _requests(who.forces(Scope.REQUESTS_READ, Capability.REQUEST_DECISIONS))
+    if query.status:
+        requests = requests.filter(status=query.status)
+    start = (query.page - 1) * query.page_size
+    return {
+        "count": requests.count(),
+        "page": query.page,
+        "page_size": query.page_size,
+        "items": [request_out(r) for r in requests[start : start + query.page_size]],
+    }
+
+
+@router.post(
+    "/",
+    response={201: RequestOut, **ERRORS},
+    summary="Ask for a decision: the force's active policy decides at once",
+)
+def request_create(request: HttpRequest, payload: RequestIn):
+    who = caller(request)
+    forces = who.forces(Scope.REQUESTS_WRITE, Capability.REQUEST_DECISIONS)
+    report = report_in_forces(payload.report, forces)
+    try:
+        person = ReportPerson.objects.get(report=report, pk=payload.person)
+    except ReportPerson.DoesNotExist:
+        raise HttpError(400, "person: no one with this id is named in the report.") from None
+    created = decision_request_create(
+        report=report,
+        person=person,
+        action=str(payload.action),
+        answers=OfficerAnswers(
+            purpose=str(payload.purpose),
+            recipient=str(payload.recipient),
+            consent=str(payload.consent),
+            risk_to_others=payload.risk_to_others,
+            regularisation_support=payload.regularisation_support,
+        ),
+        by=who.user,
+        rationale=payload.rationale,
+    )
+    return 201, request_out(created)
+
+
+@router.get("/{request_id}", response={200: RequestOut, **ERRORS}, summary="One decision request")
+def request_show(request: HttpRequest, request_id: int = Path(..., ge=1, le=MAX_ID)):
+    who = caller(request)
+    return request_out(
+        _request(request_id, who.forces(Scope.REQUESTS_READ, Capability.REQUEST_DECISIONS))
+    )
+
+
+@router.post(
+    "/{request_id}/approvals",
+    response={200: RequestOut, **ERRORS},
+    summary="Approve or refuse a request, with a reason (supervisors of its force)",
+)
+def approval_create(
+    request: HttpRequest, payload: ApprovalIn, request_id: int = Path(..., ge=1, le=MAX_ID)
+):
+    who = caller(request)
+    found = _request(request_id, who.forces(Scope.APPROVALS_WRITE, Capability.APPROVE_DECISIONS))
+    updated = approval_record(
+        request=found, approver=who.user, approved=payload.approved, reason=payload.reason
+    )
+    return request_out(updated)
