@@ -378,3 +378,11 @@ def test_the_case_page_works_without_the_gateways_panel(client, officer, report,
     assert response.status_code == 200
     assert "He took my passport." in response.content.decode()
     assert "gateway-panel-title" not in response.content.decode()
+
+
+def test_the_case_page_of_a_report_an_advocate_made_opens(
+    client, kent_officer, advocate, advocate_report
+):
+    client.force_login(kent_officer)
+    response = client.get(reverse("reporting:report-show", args=[advocate_report.reference]))
+    assert response.status_code == 200

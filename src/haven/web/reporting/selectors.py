@@ -187,9 +187,10 @@ def report_timeline(*, report: Report) -> list[TimelineEntry]:
     from haven.web.ledger.selectors import entries_about, entry_event
     from haven.web.reporting.services import person_pseudonym, report_pseudonym
 
-    staff = User.objects.filter(memberships__force_id=report.force_id).distinct()
+    staff = User.objects.filter(memberships__force_id=report.force_id)
     if report.advocate_organisation_id is not None:
         staff = staff | User.objects.filter(advocate_organisations=report.advocate_organisation)
+    staff = staff.distinct()
     names = {staff_pseudonym(user): user.get_full_name() or user.username for user in staff}
     people = {person_pseudonym(person): person.get_role_display() for person in report.people.all()}
     entries = []
