@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from haven import __version__
-from haven.commands import CommandError, keys, ledger, policy, receipt, site, tasks
+from haven.commands import CommandError, keys, ledger, policy, receipt, site, tasks, tokens
 
 BROKEN_PIPE_STATUS = 128 + 13  # 128 + SIGPIPE, what a shell reports for `yes | head -1`
 
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     receipt.register(commands)
     keys.register(commands)
     tasks.register(commands)
+    tokens.register(commands)
     return parser
 
 

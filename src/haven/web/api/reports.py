@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from haven.web.accounts.permissions import Capability
@@ -110,10 +110,13 @@ def report_show(request: HttpRequest, reference: str):
         try:
             decided = token_report_read(token=who.token, report=report)
         except TokenReadRefused as refused:
-            return 403, {
-                "detail": "The force's policy does not allow this disclosure.",
-                "reasons": refused.reasons,
-            }
+            return Status(
+                403,
+                {
+                    "detail": "The force's policy does not allow this disclosure.",
+                    "reasons": refused.reasons,
+                },
+            )
         fields = set(decided.fields)
         disclosure = DisclosureOut(
             recipient=RECIPIENT,

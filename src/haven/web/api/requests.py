@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Path, Query, Router
+from ninja import Status as Answer
 from ninja.errors import HttpError
 
 from haven.policy.obligations import describe_obligation
@@ -126,7 +127,7 @@ def request_create(request: HttpRequest, payload: RequestIn):
         by=who.user,
         rationale=payload.rationale,
     )
-    return 201, request_out(created)
+    return Answer(201, request_out(created))
 
 
 @router.get("/{request_id}", response={200: RequestOut, **ERRORS}, summary="One decision request")
