@@ -19,6 +19,8 @@ from haven.privacy import (
     wrapped_kek_id,
 )
 from haven.web import key_rotation
+from haven.web.accounts.models import Role
+from haven.web.accounts.services import membership_grant, user_create
 from haven.web.key_rotation import kek_usage, keys_rotate
 from haven.web.ledger.models import LedgerEntry
 from haven.web.ledger.selectors import entries_about, entry_event
@@ -44,6 +46,7 @@ from haven.web.reporting.services import (
     staff_pseudonym,
 )
 from haven.web.sealing import forget_site_keyring, site_keyring
+from tests.web.conftest import PASSWORD, with_authenticator
 
 
 def events(report: Report, kind: str) -> list[dict]:
@@ -406,3 +409,17 @@ def test_the_audit_page_is_only_for_auditors_of_the_report_s_force(client, kent_
     client.force_login(kent_officer)
     response = client.get(reverse("oversight:report-audit", args=[report.reference]))
     assert response.status_code == 404
+
+
+def test_an_auditor_lists_the_readers_of_a_report_an_advocate_made(
+    client, kent, kent_officer, advocate_report
+):
+    auditor = user_create(username="kent-auditor", password=PASSWORD)
+    membership_grant(user=auditor, force=kent, role=Role.AUDITOR)
+    client.force_login(with_authenticator(auditor))
+    client.force_login(kent_officer)
+    client.get(reverse("reporting:report-show", args=[advocate_report.reference]))
+    client.force_login(auditor)
+    page = client.get(reverse("oversight:report-audit", args=[advocate_report.reference]))
+    assert page.status_code == 200
+    assert "kent-officer" in page.content.decode()

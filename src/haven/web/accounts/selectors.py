@@ -68,3 +68,17 @@ def user_access(*, user: User) -> UserAccess:
         organisations=organisations,
         advocate_capabilities=ADVOCATE_CAPABILITIES if organisations else frozenset(),
     )
+
+
+def staff_names(*, report_force: Force, organisation: AdvocateOrganisation | None) -> dict[str, str]:
+    """Who may appear in a report's ledger events, by their pseudonym there: the staff of
+    its force and, for a report an advocate made, their organisation's advocates. Each
+    maps to their full name, or their username when they have none."""
+    from haven.web.accounts.services import staff_pseudonym
+
+    people = User.objects.filter(memberships__force=report_force)
+    if organisation is not None:
+        people = people | User.objects.filter(advocate_organisations=organisation)
+    return {
+        staff_pseudonym(user): user.get_full_name() or user.username for user in people.distinct()
+    }

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from haven.web.accounts.models import Force, User
 from haven.web.accounts.permissions import Capability, forces_where
-from haven.web.accounts.services import staff_pseudonym
+from haven.web.accounts.selectors import staff_names
 from haven.web.ledger.models import LedgerEntry
 from haven.web.ledger.selectors import entries_about, entry_event
 from haven.web.reporting.models import Report
@@ -68,16 +68,14 @@ class ReadRecord:
     position: int
     at: datetime | None
     reader: str
-    """The staff member's username, or their pseudonym when they are not staff of this force."""
+    """The staff member's name (or username), or their pseudonym when they are not staff of
+    this force."""
     reader_role: str
 
 
 def report_readers(*, report: Report) -> list[ReadRecord]:
     """Who opened a report's content, when, and in which role."""
-    staff = User.objects.filter(memberships__force=report.force).distinct()
-    if report.advocate_organisation_id is not None:
-        staff = staff | User.objects.filter(advocate_organisations=report.advocate_organisation)
-    names = {staff_pseudonym(user): user.username for user in staff}
+    names = staff_names(report_force=report.force, organisation=report.advocate_organisation)
     records = []
     for entry in entries_about(subject=report_pseudonym(report), kinds=("report_read",)):
         event = opened_event(entry=entry)

@@ -183,15 +183,11 @@ def report_timeline(*, report: Report) -> list[TimelineEntry]:
     Raises:
         InvalidEventError: a stored event does not match its public leaf (tampering).
     """
-    from haven.web.accounts.services import staff_pseudonym
+    from haven.web.accounts.selectors import staff_names
     from haven.web.ledger.selectors import entries_about, entry_event
     from haven.web.reporting.services import person_pseudonym, report_pseudonym
 
-    staff = User.objects.filter(memberships__force_id=report.force_id)
-    if report.advocate_organisation_id is not None:
-        staff = staff | User.objects.filter(advocate_organisations=report.advocate_organisation)
-    staff = staff.distinct()
-    names = {staff_pseudonym(user): user.get_full_name() or user.username for user in staff}
+    names = staff_names(report_force=report.force, organisation=report.advocate_organisation)
     people = {person_pseudonym(person): person.get_role_display() for person in report.people.all()}
     entries = []
     for entry in entries_about(subject=report_pseudonym(report)):
