@@ -168,6 +168,16 @@ def test_an_anonymous_request_reads_nothing(client, world, app_role):
     assert client.get("/unfiltered/").json()["references"] == []
 
 
+@override_settings(ROOT_URLCONF="tests.web.isolation.urls")
+def test_a_failed_request_leaves_no_write_behind(client, world, officer, report, app_role):
+    client.force_login(officer)
+    client.raise_request_exception = False
+    before = Message.objects.filter(report=report).count()
+    failed = client.get("/write-then-fail/", {"reference": report.reference})
+    assert failed.status_code == 500
+    assert Message.objects.filter(report=report).count() == before
+
+
 def test_the_console_runs_as_the_site_role(client, world, officer, report, kent_report, app_role):
     client.force_login(officer)
     index = client.get(reverse("reporting:report-index"))

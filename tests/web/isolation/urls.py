@@ -14,7 +14,20 @@ def unfiltered_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"references": references, "force_ids": force_ids, "role": role})
 
 
+def write_then_fail_view(request: HttpRequest) -> JsonResponse:
+    """Writes a message on the user's report, then fails: the request's transaction must
+    take the write back with it."""
+    from haven.web.portal.models import Message
+    from haven.web.reporting.models import Report
+
+    Message.objects.create(
+        report=Report.objects.get(reference=request.GET["reference"]), sender="force"
+    )
+    raise RuntimeError("after the write")
+
+
 urlpatterns = [
     path("unfiltered/", unfiltered_view),
+    path("write-then-fail/", write_then_fail_view),
     path("", include("haven.web.urls")),
 ]
