@@ -195,3 +195,25 @@ def test_a_reporter_follows_up_across_forces_with_their_code(client, world, kent
     page = client.get(reverse("portal:followup-show"))
     assert page.status_code == 200
     assert kent_report.reference in page.content.decode()
+
+
+def test_the_receipt_look_up_works_when_its_owner_is_held_to_the_policies(world, kent, app_role):
+    """In production the tables' owner is no superuser, so FORCE ROW LEVEL SECURITY binds
+    the look-up function too: it must take the site scope for its query, and give it back."""
+    import os
+
+    owner = f"haven_test_owner_{os.getpid()}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT session_user")
+        cursor.execute(f"SET LOCAL ROLE {cursor.fetchone()[0]}")
+        cursor.execute(f"CREATE ROLE {owner} NOSUPERUSER NOBYPASSRLS")
+        cursor.execute(f"GRANT SELECT ON portal_receiptcode, reporting_report TO {owner}")
+        cursor.execute(f"ALTER FUNCTION haven_receipt_digest_force(text) OWNER TO {owner}")
+        cursor.execute(f"SET LOCAL ROLE {app_role}")
+        scope_apply(RowScope())
+        cursor.execute(
+            "SELECT haven_receipt_digest_force(%s), coalesce(current_setting('haven.scope', true), '')",
+            [codes.digest(codes.normalise(world.codes[KENT]))],
+        )
+        assert cursor.fetchone() == (kent.pk, "")
+    assert _visible("reporting_report") == set()
