@@ -57,9 +57,12 @@ def test_auditor_never_sees_report_content(auditor, report):
     assert report_list_for_user(user=auditor).count() == 0
 
 
-def test_advocate_sees_only_their_organisations_submissions(advocate, report, advocate_report):
+def test_an_advocate_sees_no_report_in_the_console_not_even_their_own(
+    advocate, report, advocate_report
+):
+    """Their consent-scoped pages are under /report/follow-up/advocate/ (portal tests)."""
     assert is_advocate(user=advocate)
-    assert list(report_list_for_user(user=advocate)) == [advocate_report]
+    assert list(report_list_for_user(user=advocate)) == []
 
 
 def test_selector_raises_for_another_forces_report(officer, kent_report):

@@ -271,11 +271,13 @@ def test_the_timeline_shows_decisions_approvals_and_reads_in_words(
     assert "Read the report." in page and "Report received (safe reporting portal)" in page
 
 
-def test_the_timeline_is_not_shown_to_an_advocate(client, advocate, advocate_report):
+def test_an_advocate_gets_no_case_page_not_even_for_their_own_report(
+    client, advocate, advocate_report
+):
     client.force_login(advocate)
     response = client.get(case(advocate_report))
-    assert response.status_code == 200
-    assert 'id="timeline"' not in response.content.decode()
+    assert response.status_code == 404
+    assert "Client's documents withheld" not in response.content.decode()
 
 
 def test_messages_and_the_reporters_language_and_interpreter_in_words(client, officer, met):

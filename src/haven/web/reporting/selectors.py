@@ -15,11 +15,15 @@ from haven.web.reporting.models import Report, ReportPerson
 
 
 def report_list_for_user(*, user: User) -> QuerySet[Report]:
-    """Reports of the forces where `user` may view reports, plus their organisation's submissions."""
+    """Reports of the forces where `user` may view reports.
+
+    Advocates see none here, even the reports their organisation made: the console shows
+    a report's content, and a victim's consent lets an advocate see progress, exchange
+    messages, ask for a copy or replace a code, never read the record itself. Their own
+    pages (`portal.views_followup`, "Reports you made for victims") follow each scope."""
     if not user.is_authenticated or not user.is_active:
         return Report.objects.none()
     visible = Q(force__in=forces_where(user=user, capability=Capability.VIEW_REPORTS))
-    visible |= Q(advocate_organisation__in=user.advocate_organisations.all())
     return (
         Report.objects.filter(visible)
         .select_related("force", "advocate_organisation", "recorded_by")
