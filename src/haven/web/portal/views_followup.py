@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from haven.web.accounts.permissions import is_advocate
 from haven.web.portal import codes, throttle
 from haven.web.portal.disclosure_log import disclosure_log
 from haven.web.portal.models import AdvocateConsent, ConsentScope, ReceiptCode
@@ -308,6 +309,8 @@ def _consent_or_404(request: HttpRequest, reference: str) -> AdvocateConsent:
 @require_http_methods(["GET"])
 def advocate_index_view(request: HttpRequest) -> HttpResponse:
     """The reports the advocate's organisations made, and what each consent allows."""
+    if not is_advocate(user=request.user):
+        raise Http404
     return render(
         request,
         TEMPLATES + "advocate_index.html",
