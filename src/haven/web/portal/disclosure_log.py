@@ -204,8 +204,9 @@ def _line(kind: str, p: dict[str, Any], decisions: dict[str, tuple[RuleCitation,
         return what, _who_sent(p.get("sender", ""), p.get("by", "")), ()
     if kind == "receipt_code_changed":
         via = p.get("via", "")
-        if p.get("change") == "issued":
-            return _("Your receipt code was issued."), _("Haven"), ()
+        if p.get("change") == "issued":  # by an officer for a report taken by phone or desk
+            who = _("A police officer") if via == "force" else _("Haven")
+            return _("Your receipt code was issued."), who, ()
         what, who = {
             "reporter": (_("You replaced your receipt code."), _("You")),
             "advocate": (_("Your advocate replaced your receipt code."), _("Your advocate")),

@@ -49,7 +49,7 @@ from haven.web.portal.models import (
     Sender,
     WayIn,
 )
-from haven.web.reporting.models import Channel, Report
+from haven.web.reporting.models import Channel, PersonRole, Report, ReportPerson
 from haven.web.reporting.services import (
     PersonInReport,
     report_insert,
@@ -238,6 +238,50 @@ def receipt_code_replace_by_force(*, report: Report, by: User) -> str:
     if not can(user=by, capability=Capability.RECORD_REPORTS, force=report.force):
         raise PermissionDenied(f"{by.username} may not act for {report.force.name}")
     return _issue_code(report, change="replaced", via="force", by=staff_pseudonym(by))
+
+
+CODE_ALREADY_ISSUED = (
+    "The reporter already has a receipt code. If they have lost it, replace it instead."
+)
+# How the person an officer gives the first code to came in: by their part in the report.
+WAYS_IN_BY_ROLE = {PersonRole.VICTIM: WayIn.VICTIM, PersonRole.WITNESS: WayIn.WITNESS}
+
+
+@transaction.atomic
+def receipt_code_issue_by_force(*, report: Report, person: ReportPerson, by: User) -> str:
+    """The first receipt code of a report an officer recorded (by phone, at a front desk),
+    for `person`, the victim or witness the officer is talking to: they become the
+    report's `Reporter` (whose disclosure log they see) and get the code, shown once.
+
+    Raises:
+        PermissionDenied: `by` may not record reports in the report's force.
+        ValidationError: the report already has a code (or a reporter), was destroyed,
+            or `person` is not a victim or witness in it (nothing is saved).
+    """
+    if not can(user=by, capability=Capability.RECORD_REPORTS, force=report.force):
+        raise PermissionDenied(f"{by.username} may not act for {report.force.name}")
+    # Locked, so that two officers (or a double click) cannot both issue a first code.
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.destroyed:
+        raise ValidationError("This report was destroyed under the retention schedule.")
+    if report.receipt_codes.exists() or Reporter.objects.filter(report=report).exists():
+        raise ValidationError(CODE_ALREADY_ISSUED)
+    person = ReportPerson.objects.filter(pk=person.pk, report=report).first()
+    if person is None:
+        raise ValidationError("Choose someone in this report.")
+    if person.role not in WAYS_IN_BY_ROLE:
+        if person.role in (PersonRole.SUSPECT, PersonRole.VICTIM_AND_SUSPECT):
+            raise ValidationError(
+                "A suspect cannot be given the reporter's receipt code. Choose the victim "
+                "or witness you are talking to."
+            )
+        raise ValidationError(
+            "Only a victim or a witness can be given the reporter's receipt code."
+        )
+    reporter = Reporter(report=report, person=person, way_in=WAYS_IN_BY_ROLE[person.role])
+    reporter.seal_text("support", json.dumps([]))  # asked for none: as portal_submit seals it
+    reporter.save()
+    return _issue_code(report, change="issued", via="force", by=staff_pseudonym(by), new=True)
 
 
 # --- advocates' consent ------------------------------------------------------------------

@@ -25,4 +25,9 @@ urlpatterns = [
     path(
         "<str:reference>/receipt-code", views.report_code_replace_view, name="report-code-replace"
     ),
+    path(
+        "<str:reference>/give-receipt-code",
+        views.report_code_issue_view,
+        name="report-code-issue",
+    ),
 ]

@@ -25,8 +25,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from haven.web.accounts.permissions import Capability, can
 from haven.web.portal.codes import display as display_code
 from haven.web.portal.services import (
+    CODE_ALREADY_ISSUED,
     MAX_MESSAGE_CHARACTERS,
+    WAYS_IN_BY_ROLE,
     message_from_force,
+    receipt_code_issue_by_force,
     receipt_code_replace_by_force,
 )
 from haven.web.reporting.forms import (
@@ -114,7 +117,11 @@ def report_record_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, f"Report {report.reference} was recorded.")
+            messages.success(
+                request,
+                f"Report {report.reference} was recorded. Now give the reporter a receipt "
+                "code, while you are still talking to them, so they can follow it up.",
+            )
             return redirect("reporting:report-show", reference=report.reference)
     return render(request, "reporting/report/record.html", {"form": form})
 
@@ -377,9 +384,9 @@ def _followup_context(request: HttpRequest, report: Report) -> dict:
                 user=request.user, capability=Capability.ANSWER_SUBJECT_ACCESS, force=report.force
             )
         ),
-        "can_replace_code": not report.destroyed
-        and report.receipt_codes.exists()
-        and can(user=request.user, capability=Capability.RECORD_REPORTS, force=report.force),
+        "can_replace_code": _can_record(request, report) and report.receipt_codes.exists(),
+        # A report taken by phone or at a front desk has no code until an officer gives one.
+        "can_issue_code": _can_record(request, report) and not report.receipt_codes.exists(),
         "max_message": MAX_MESSAGE_CHARACTERS,
     }
 
@@ -445,3 +452,55 @@ def report_code_replace_view(request: HttpRequest, reference: str) -> HttpRespon
                 {"report": report, "code": display_code(code)},
             )
     return render(request, "reporting/report/code_replace.html", {"report": report, "error": error})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_code_issue_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Give the reporter of a report taken by phone or at a front desk their first receipt
+    code: the officer picks the victim or witness they are talking to and confirms they
+    have checked who it is; then the code, shown once (`receipt_code_issue_by_force`)."""
+    report = _force_report(request, reference, Capability.RECORD_REPORTS)
+    if report.destroyed:
+        raise Http404
+    if report.receipt_codes.exists():  # given already (a second click, another officer)
+        messages.error(request, CODE_ALREADY_ISSUED)
+        return redirect("reporting:report-show", reference=reference)
+    people = list(report.people.all())
+    chosen = request.POST.get("person", "")
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        person = next((p for p in people if str(p.pk) == chosen), None)
+        if person is None:
+            errors["person"] = "Choose the person you are talking to"
+        if request.POST.get("verified") != "yes":
+            errors["verified"] = "Confirm that you have checked who you are talking to"
+        if not errors:
+            try:
+                code = receipt_code_issue_by_force(report=report, person=person, by=request.user)
+            except ValidationError as error:
+                errors["person"] = " ".join(error.messages)
+            else:
+                return render(
+                    request,
+                    "reporting/report/code_new.html",
+                    {
+                        "report": report,
+                        "code": display_code(code),
+                        "first": True,
+                        "followup_url": request.build_absolute_uri(
+                            reverse("portal:followup-start")
+                        ),
+                    },
+                )
+    _record_read(request, report)  # the choice lists the people by their sealed labels
+    return render(
+        request,
+        "reporting/report/code_issue.html",
+        {
+            "report": report,
+            "options": _options(p for p in people if p.role in WAYS_IN_BY_ROLE),
+            "chosen": chosen,
+            "errors": errors,
+        },
+    )
