@@ -109,17 +109,23 @@ def test_a_token_read_allowed_by_the_policy_is_a_ledgered_disclosure(
     assert kinds(report).count("disclosure") == 2
 
 
-def test_a_token_read_the_policy_refuses_is_403_with_reasons_and_ledgered(
-    client, officer, met, report, token_for
-):
+def _token_read_with_a_doubt_from(client, officer, met, report, token_for, source: str):
+    """A token reads the report under the test policy, after an officer sealed a doubt
+    about the victim's status raised by `source`."""
     use_policy(met, POLICE_READ)
     victim = report.people.get(role="victim")
     sealed_note_record(
         report=report, person=victim, recorded_by=officer,
-        status_concern="doubt", status_source="suspect",
+        status_concern="doubt", status_source=source,
     )  # fmt: skip
     secret = token_for(officer, "reports:read")
-    response = client.get(f"/api/v1/reports/{report.reference}", **bearer(secret))
+    return client.get(f"/api/v1/reports/{report.reference}", **bearer(secret))
+
+
+def test_a_token_read_the_policy_refuses_is_403_with_reasons_and_ledgered(
+    client, officer, met, report, token_for
+):
+    response = _token_read_with_a_doubt_from(client, officer, met, report, token_for, "suspect")
     assert response.status_code == 403
     body = response.json()
     assert any("the person they reported" in reason for reason in body["reasons"])
@@ -135,14 +141,7 @@ def test_a_token_read_the_policy_refuses_is_403_with_reasons_and_ledgered(
 def test_a_token_read_needing_approval_is_refused_until_done_in_the_console(
     client, officer, met, report, token_for
 ):
-    use_policy(met, POLICE_READ)
-    victim = report.people.get(role="victim")
-    sealed_note_record(
-        report=report, person=victim, recorded_by=officer,
-        status_concern="doubt", status_source="self",
-    )  # fmt: skip
-    secret = token_for(officer, "reports:read")
-    response = client.get(f"/api/v1/reports/{report.reference}", **bearer(secret))
+    response = _token_read_with_a_doubt_from(client, officer, met, report, token_for, "self")
     assert response.status_code == 403
     assert any("console" in reason for reason in response.json()["reasons"])
     assert "disclosure" not in kinds(report)

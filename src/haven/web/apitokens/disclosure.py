@@ -77,6 +77,16 @@ def _case(report: Report, person: ReportPerson, concern: str, source: str) -> di
     }
 
 
+def _about(report: Report, person: ReportPerson, request_seal: str) -> dict[str, str]:
+    """Whom a ledger event of this read is about (the fields every such event shares)."""
+    return {
+        "report": report_pseudonym(report),
+        "person": person_pseudonym(person),
+        "person_role": person.role,
+        "request": request_seal,
+    }
+
+
 def token_report_read(*, token: ApiToken, report: Report) -> TokenReadDecision:
     """Decide and ledger a token's read of `report`'s content (see the module docstring).
 
@@ -114,10 +124,7 @@ def _decide_and_record(token: ApiToken, report: Report) -> TokenReadDecision | l
         result = compiled.decide(_case(report, person, concern, source))
         ledger_record(
             Decision(
-                report=report_pseudonym(report),
-                person=person_pseudonym(person),
-                person_role=person.role,
-                request=request_seal,
+                **_about(report, person, request_seal),
                 action="disclose",
                 recipient=RECIPIENT,
                 purpose=PURPOSE,
@@ -159,10 +166,7 @@ def _decide_and_record(token: ApiToken, report: Report) -> TokenReadDecision | l
     for person, request_seal, _result in decided:
         ledger_record(
             Disclosure(
-                report=report_pseudonym(report),
-                person=person_pseudonym(person),
-                person_role=person.role,
-                request=request_seal,
+                **_about(report, person, request_seal),
                 recipient=RECIPIENT,
                 purpose=PURPOSE,
                 fields=fields,
@@ -174,10 +178,7 @@ def _decide_and_record(token: ApiToken, report: Report) -> TokenReadDecision | l
         first, seal, _result = decided[0]
         ledger_record(
             RequestStep(
-                report=report_pseudonym(report),
-                person=person_pseudonym(first),
-                person_role=first.role,
-                request=seal,
+                **_about(report, first, seal),
                 step="subject_notified",
                 by="system",
             )
