@@ -9,6 +9,7 @@ from django.urls import reverse
 from haven.web.accounts.models import Force, Role
 from haven.web.accounts.services import membership_grant, user_create
 from haven.web.portal.models import AdvocateConsent, ConsentScope
+from haven.web.portal.services import receipt_code_issue_by_force
 from haven.web.reporting.models import Channel, Report
 from haven.web.reporting.services import PersonInReport, report_create
 from haven.web.sharing.models import DecisionRequest
@@ -26,6 +27,8 @@ class Side:
     report: Report
     person_id: int
     request: DecisionRequest
+    coded: Report
+    """A second report, whose reporter has a receipt code (for the code's pages)."""
 
 
 def side_objects(force: Force, *, advocate=None) -> Side:  # type: ignore[no-untyped-def]
@@ -52,16 +55,25 @@ def side_objects(force: Force, *, advocate=None) -> Side:  # type: ignore[no-unt
         )
     asker = user_create(username=f"asker-{force.code}", password=PASSWORD)
     membership_grant(user=asker, force=force, role=Role.OFFICER)
+    asker = with_authenticator(asker)
     victim = report.people.get(role="victim")
     request = decision_request_create(
         report=report,
         person=victim,
         action="disclose",
         answers=OfficerAnswers(purpose="safeguarding", recipient="support_service"),
-        by=with_authenticator(asker),
+        by=asker,
         rationale="Refuge asked.",
     )
-    return Side(report=report, person_id=victim.pk, request=request)
+    coded = report_create(
+        force=force,
+        offence="other",
+        account="Phone stolen.",
+        people=[PersonInReport(role="witness", label="the caller")],
+        channel=Channel.PHONE,
+    )
+    receipt_code_issue_by_force(report=coded, person=coded.people.get(), by=asker)
+    return Side(report=report, person_id=victim.pk, request=request, coded=coded)
 
 
 def url_for(name: str, side: Side) -> str:
@@ -74,7 +86,8 @@ def url_for(name: str, side: Side) -> str:
         "reporting:report-person-edit": [reference, side.person_id],
         "reporting:report-person-remove": [reference, side.person_id],
         "reporting:report-message": [reference],
-        "reporting:report-code-replace": [reference],
+        "reporting:report-code-replace": [side.coded.reference],
+        "reporting:report-code-issue": [reference],
         "sharing:request-new": [reference],
         "sharing:sealed-note": [reference],
         "sharing:request-show": [pk],
