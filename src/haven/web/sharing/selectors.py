@@ -147,7 +147,10 @@ class RequestSummary:
         return f"{self.action}, for {self.purpose.lower()}"
 
 
-def request_summary(request: DecisionRequest) -> RequestSummary:
+def request_summary(request: DecisionRequest, *, with_label: bool = True) -> RequestSummary:
+    """`with_label=False` names the person by their part only: a page that shows how the
+    report describes them (sealed content) records a read of the report; a queue of many
+    reports does not open them."""
     person: ReportPerson = request.person
     return RequestSummary(
         request=request,
@@ -157,7 +160,7 @@ def request_summary(request: DecisionRequest) -> RequestSummary:
         status=label_of(Status, request.status),
         status_tag=STATUS_TAGS.get(request.status, "govuk-tag--grey"),
         person_role=str(person.get_role_display()),
-        person_label=person_label(person),
+        person_label=person_label(person) if with_label else "",
     )
 
 
@@ -360,7 +363,7 @@ def approvals_queue(*, user: User) -> list[QueueItem]:
         verdicts = list(request.approvals.all())
         items.append(
             QueueItem(
-                summary=request_summary(request),
+                summary=request_summary(request, with_label=False),
                 approvals_given=sum(1 for v in verdicts if v.approved),
                 approvals_needed=approvals_needed(request),
                 own_request=request.requested_by_id == user.pk,

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.web.accounts.permissions import Capability
 from haven.web.reporting.models import Report
+from haven.web.reporting.selectors import reader_role
+from haven.web.reporting.services import report_read
 from haven.web.sharing import selectors, services
 from haven.web.sharing.forms import (
     DecisionRequestForm,
@@ -25,6 +27,17 @@ from haven.web.sharing.forms import (
 )
 from haven.web.sharing.models import DecisionRequest
 from haven.web.views import personal
+
+
+def _read(request: HttpRequest, report: Report) -> None:
+    """These pages show how the report describes its people (sealed content): each
+    showing is one read of the report on the record, as the case page's is."""
+    if not report.destroyed:
+        report_read(
+            report=report,
+            reader=request.user,
+            reader_role=reader_role(user=request.user, report=report),
+        )
 
 
 def _report(request: HttpRequest, reference: str, capability: Capability) -> Report:
@@ -84,6 +97,7 @@ def request_new_view(request: HttpRequest, reference: str) -> HttpResponse:
             _form_error(form, error)
         else:
             return redirect("sharing:request-show", pk=created.pk)
+    _read(request, report)
     return render(
         request,
         "sharing/request_new.html",
@@ -96,6 +110,7 @@ def request_new_view(request: HttpRequest, reference: str) -> HttpResponse:
 def request_show_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The decision with its reasons and citations, and its obligations as a checklist."""
     decided = _decision_request(request, pk)
+    _read(request, decided.report)
     return render(
         request,
         "sharing/request_show.html",
@@ -197,6 +212,7 @@ def approval_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Your verdict was recorded.")
             return redirect("sharing:approvals")
     blocked = selectors.approval_blocked(request=decided, user=request.user)
+    _read(request, decided.report)
     return render(
         request,
         "sharing/approval.html",
@@ -245,6 +261,7 @@ def sealed_note_view(request: HttpRequest, reference: str) -> HttpResponse:
                 request, "Recorded in the sealed compartment. Only the gateway can open it."
             )
             return redirect("reporting:report-show", reference=report.reference)
+    _read(request, report)
     return render(
         request,
         "sharing/sealed_note.html",

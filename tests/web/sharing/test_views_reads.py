@@ -1,0 +1,36 @@
+"""The gateway's pages that show how a report describes its people record one read each;
+the approvals queue names people by their part only and opens no report."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from haven.web.accounts.services import staff_pseudonym
+from haven.web.ledger.selectors import entries_about, entry_event
+from haven.web.reporting.services import report_pseudonym
+from tests.web.sharing.conftest import DUTIES, asked, show, text, use_policy
+
+
+def _readers(report) -> list[str]:  # type: ignore[no-untyped-def]
+    return [
+        entry_event(entry)["payload"]["reader"]
+        for entry in entries_about(subject=report_pseudonym(report), kinds=("report_read",))
+    ]
+
+
+def test_each_page_showing_people_s_labels_is_one_read_and_the_queue_none(
+    client, met, officer, supervisor, report, victim
+):
+    use_policy(met, DUTIES)
+    client.force_login(officer)
+    request = asked(client, report, victim, recipient="support_service", rationale="Refuge.")
+    before = len(_readers(report))
+    assert "the caller" in text(show(client, request))
+    assert _readers(report)[before:] == [staff_pseudonym(officer)]
+
+    client.force_login(supervisor)
+    queue = text(client.get(reverse("sharing:approvals")))
+    assert "Victim" in queue and "the caller" not in queue
+    assert len(_readers(report)) == before + 1
+    assert "the caller" in text(client.get(reverse("sharing:approval", args=[request.pk])))
+    assert _readers(report)[before + 1 :] == [staff_pseudonym(supervisor)]
