@@ -1,5 +1,6 @@
-"""The portal benchmark's peer: a plain Django form that saves one row.
+"""The benchmarks' peers, each saving one row: a plain Django form (bench/portal.py) and a
+plain token-authenticated django-ninja endpoint (bench/gateway.py).
 
-Installed only by `haven.web.settings.bench` (bench/portal.py); production and the test
-settings never install it, and `haven.web.urls` never routes to it.
+Installed only by `haven.web.settings.bench`; production and the test settings never
+install it, and `haven.web.urls` never routes to it.
 """

@@ -1,4 +1,4 @@
-"""One table, one row per plain form submitted."""
+"""One table per peer: a row per plain form submitted, a row per plain API call."""
 
 from django.db import models
 from django.utils import timezone
@@ -12,3 +12,13 @@ class PlainSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"plain submission {self.pk}"
+
+
+class PlainApiRecord(models.Model):
+    """What the plain API endpoint saves: the text sent, as sent (no policy, no ledger)."""
+
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"plain API record {self.pk}"

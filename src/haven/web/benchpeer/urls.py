@@ -1,7 +1,9 @@
-"""The bench settings' URLs: the whole site, plus the plain form under /bench/plain/."""
+"""The bench settings' URLs: the whole site, plus the plain form under /bench/plain/ and the
+plain API endpoint under /bench/api/."""
 
 from django.urls import include, path
 
+from haven.web.benchpeer.api import api as plain_api
 from haven.web.benchpeer.views import plain_done_view, plain_form_view
 
 benchpeer_patterns = (
@@ -14,5 +16,6 @@ benchpeer_patterns = (
 
 urlpatterns = [
     path("bench/plain/", include(benchpeer_patterns)),
+    path("bench/api/", plain_api.urls),
     path("", include("haven.web.urls")),
 ]
