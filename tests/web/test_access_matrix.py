@@ -9,7 +9,7 @@ a decided disclosure request); "other" objects are Kent's. Allowed is 200, or a 
 400 for a POST whose empty form is refused; 302 for anonymous is the sign-in page; 404
 hides whether another force's object exists; 405 is a page that takes only the other
 method. A page that is added without a row here fails `test_every_page_is_in_the_matrix`.
-The JSON API's own matrix is in tests/web/api.
+The JSON API has its own matrix, tests/web/api/test_access_matrix.py.
 """
 
 from __future__ import annotations
