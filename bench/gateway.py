@@ -350,6 +350,18 @@ def ensure_app_role(owner_url: str) -> None:
         raise RuntimeError(f"cannot create the role {APP_ROLE}: {done.stderr.strip()[-500:]}")
 
 
+def server_roles(owner_url: str) -> list[str]:
+    """The roles the server's connections to the database use (seen as its owner)."""
+    import psycopg
+
+    with psycopg.connect(owner_url, autocommit=True, connect_timeout=5) as owner:
+        rows = owner.execute(
+            "SELECT DISTINCT usename FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return sorted(row[0] for row in rows)
+
+
 def bench_database(database_url: str, args: argparse.Namespace, *, owner_url: str = "") -> dict:
     load_before = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix="haven-bench-gateway-") as directory:
@@ -361,6 +373,7 @@ def bench_database(database_url: str, args: argparse.Namespace, *, owner_url: st
             set_up = django_child(env, "--set-up")
             # Warm every worker thread (imports, keys, a database connection each).
             warm = run_requests(port, set_up, ["api", "plain"] * 2 * args.clients, args.clients)
+            roles = server_roles(owner_url) if owner_url else []
             one_client = run_requests(port, set_up, ["api", "plain"] * args.requests, clients=1)
             many = concurrent(port, set_up, args)
         recorded = django_child(env, "--check")
@@ -375,7 +388,7 @@ def bench_database(database_url: str, args: argparse.Namespace, *, owner_url: st
         for endpoint in ("api", "plain")
     }
     result: dict = {
-        "connected_as": APP_ROLE + " (owns no table: row-level security applies)"
+        "server_connects_as": roles
         if owner_url
         else "the database file's owner (SQLite: no row-level security)",
         "load_average_before": load_before,
@@ -411,7 +424,12 @@ def bench_database(database_url: str, args: argparse.Namespace, *, owner_url: st
             "ratio_p50_one_client": round(api_p50 / result["plain"]["one_client"]["p50_ms"], 2)
             if result["plain"]["one_client"].get("p50_ms")
             else None,
-            "recorded": {**recorded, "every_acknowledged_request_recorded": every_one_recorded},
+            "recorded": recorded,
+            "checks": {
+                "no_request_failed": not any(result[e]["failed"] for e in ("api", "plain")),
+                "every_acknowledged_request_recorded": every_one_recorded,
+                "server_connects_as_the_app_role_only": roles == [APP_ROLE] if owner_url else None,
+            },
             "targets": {
                 "p99_one_client_at_most_50_ms": api_p99 <= 50,
                 "throughput_at_least_half_the_plain_endpoint": ratio >= 0.5,
