@@ -71,6 +71,7 @@ def test_the_gateway_benchmark_records_every_request_it_sends(tmp_path):
     }
     assert result["decide"]["decision"] == "allow"
     assert result["decide"]["microseconds_per_call"] > 0
+    assert result["decide_percent_of_api_p50"] > 0
     assert set(result["targets"]) == {
         "p99_one_client_at_most_50_ms",
         "throughput_at_least_half_the_plain_endpoint",
