@@ -1,5 +1,6 @@
-"""Production settings for bench/portal.py only: the portal's per-client limits raised (all
-benchmark clients share one loopback address), and the plain-form peer installed.
+"""Production settings for bench/portal.py and bench/gateway.py only: the portal's per-client
+limits raised (all benchmark clients share one loopback address), and the peers installed
+(the plain form and the plain API endpoint).
 
 Never used to serve anyone: the peer (`haven.web.benchpeer`) exists only here.
 """
