@@ -107,3 +107,14 @@ def test_a_batch_outside_a_transaction_is_refused(transactional_db):
     with pytest.raises(LedgerOutsideTransactionError), ledger_batch():
         pass
     assert ledger_size() == 0
+
+
+def test_a_block_marked_for_rollback_appends_nothing_and_ends_quietly(db):
+    """A failed request (its transaction marked for rollback) keeps no rows, so no events."""
+    with transaction.atomic():
+        ledger_record(event(0))
+    with transaction.atomic():
+        with ledger_batch():
+            ledger_record(event(1))
+            transaction.set_rollback(True)
+    assert _users() == ["staff_0"]

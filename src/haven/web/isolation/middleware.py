@@ -4,8 +4,14 @@ The policies read settings that last only for the transaction (`SET LOCAL`), so 
 request's work, its templates' lazy reads included, happens inside one transaction
 opened here, after the session, the user and the second factor are known. Services'
 own `transaction.atomic` blocks become savepoints inside it, so their rollbacks behave
-as before, and a ledger append's head lock is held until the response is ready (one
-render longer than before). A response of 500 or more rolls the transaction back.
+as before. A response of 500 or more rolls the transaction back.
+
+The request is also one `ledger_batch`: its events are checked when recorded and
+appended after the view has returned, just before the commit. The log's head lock, which
+every append takes and holds until commit, is then held for the append and the commit
+only, not while the page renders; an event recorded in a savepoint that was rolled back
+is still dropped with its rows. Within the request an event has no position yet (the
+page a request renders shows the events of earlier requests).
 
 On SQLite the middleware does nothing: no transaction is opened, so SQLite's single
 writer is not taken for reads.
@@ -25,6 +31,7 @@ from haven.web.isolation.scope import (
     scope_apply,
     scope_restore,
 )
+from haven.web.ledger.services import ledger_batch
 
 
 def request_scope(request: HttpRequest) -> RowScope:
@@ -65,7 +72,7 @@ class RowScopeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if connection.vendor != "postgresql":
             return self.get_response(request)
-        with transaction.atomic():
+        with transaction.atomic(), ledger_batch():
             previous = scope_apply(request_scope(request))
             _portal_session(request)
             try:

@@ -195,7 +195,8 @@ def ledger_batch() -> Iterator[None]:
     finally:
         _open_batch.reset(token)
     entries = batch.standing()
-    if entries:
+    # A block marked for rollback (a failed request) keeps no rows, and so no events.
+    if entries and not transaction.get_rollback():
         _append(entries)
 
 
