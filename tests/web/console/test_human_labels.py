@@ -90,9 +90,13 @@ def test_console_pages_show_words_not_codes(client, met, officer, supervisor, dp
         assert response.status_code == 200, url
         scan_for_codes(response.content.decode(), url)
     # The form pages with every error showing, and the case page as the DPO sees it.
-    scan_for_codes(client.post(reverse("reporting:report-record"), {}).content.decode(), "record errors")
+    scan_for_codes(
+        client.post(reverse("reporting:report-record"), {}).content.decode(), "record errors"
+    )
     add = reverse("reporting:report-person-add", args=[ref])
-    scan_for_codes(client.post(add, {"role": "x", "relation": "x"}).content.decode(), "person errors")
+    scan_for_codes(
+        client.post(add, {"role": "x", "relation": "x"}).content.decode(), "person errors"
+    )
     client.force_login(dpo)
     scan_for_codes(client.get(reverse("reporting:report-show", args=[ref])).content.decode(), "dpo")
 

@@ -70,7 +70,9 @@ def user_access(*, user: User) -> UserAccess:
     )
 
 
-def staff_names(*, report_force: Force, organisation: AdvocateOrganisation | None) -> dict[str, str]:
+def staff_names(
+    *, report_force: Force, organisation: AdvocateOrganisation | None
+) -> dict[str, str]:
     """Who may appear in a report's ledger events, by their pseudonym there: the staff of
     its force and, for a report an advocate made, their organisation's advocates. Each
     maps to their full name, or their username when they have none."""
