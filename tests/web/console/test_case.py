@@ -391,3 +391,9 @@ def test_the_case_page_of_a_report_an_advocate_made_opens(
     client.force_login(kent_officer)
     response = client.get(reverse("reporting:report-show", args=[advocate_report.reference]))
     assert response.status_code == 200
+
+
+def test_a_reference_in_lower_case_finds_its_report(client, officer, report):
+    client.force_login(officer)
+    response = client.get(reverse("reporting:report-show", args=[report.reference.lower()]))
+    assert response.status_code == 200

@@ -82,8 +82,10 @@ def report_recording_forces(*, user: User) -> QuerySet[Force]:
 
 
 def report_get_for_user(*, user: User, reference: str) -> Report:
-    """One report `user` may see. Raises `Report.DoesNotExist` otherwise, so another force's report is a 404."""
-    return report_list_for_user(user=user).get(reference=reference)
+    """One report `user` may see. Raises `Report.DoesNotExist` otherwise, so another force's report is a 404.
+
+    References are upper case; one typed or read out in lower case finds its report."""
+    return report_list_for_user(user=user).get(reference=reference.upper())
 
 
 @dataclass(frozen=True)
