@@ -30,46 +30,48 @@ CREATE OR REPLACE FUNCTION haven_site_scope() RETURNS boolean
 # returns one force id and nothing else, and runs as the table owner with the site scope
 # for its one query, put back before it returns (set_config, since a function's own SET
 # clause may name a custom setting only when a superuser creates it); see scope.py.
-PORTAL_LOOKUPS = """
-CREATE OR REPLACE FUNCTION haven_receipt_digest_force(code_digest text) RETURNS bigint
+
+
+def _site_lookup(name: str, parameter: str, query: str) -> str:
+    """A function that runs `query` (one force id) with the site scope, then puts back
+    the scope it found."""
+    return f"""CREATE OR REPLACE FUNCTION {name}({parameter}) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
     AS $$
 DECLARE
-    previous text := coalesce(current_setting('haven.scope', true), '');
+    previous text := coalesce(current_setting('{SCOPE}', true), '');
     result bigint;
 BEGIN
-    PERFORM set_config('haven.scope', 'site', true);
-    SELECT r.force_id INTO result FROM portal_receiptcode c JOIN reporting_report r ON r.id = c.report_id
-        WHERE c.digest = code_digest AND c.replaced_at IS NULL;
-    PERFORM set_config('haven.scope', previous, true);
+    PERFORM set_config('{SCOPE}', '{SITE}', true);
+    {query};
+    PERFORM set_config('{SCOPE}', previous, true);
     RETURN result;
-END $$;
-CREATE OR REPLACE FUNCTION haven_receipt_code_force(code_id bigint) RETURNS bigint
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
-    AS $$
-DECLARE
-    previous text := coalesce(current_setting('haven.scope', true), '');
-    result bigint;
-BEGIN
-    PERFORM set_config('haven.scope', 'site', true);
-    SELECT r.force_id INTO result FROM portal_receiptcode c JOIN reporting_report r ON r.id = c.report_id
-        WHERE c.id = code_id AND c.replaced_at IS NULL;
-    PERFORM set_config('haven.scope', previous, true);
-    RETURN result;
-END $$;
-CREATE OR REPLACE FUNCTION haven_submitted_report_force(report_id bigint) RETURNS bigint
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
-    AS $$
-DECLARE
-    previous text := coalesce(current_setting('haven.scope', true), '');
-    result bigint;
-BEGIN
-    PERFORM set_config('haven.scope', 'site', true);
-    SELECT r.force_id INTO result FROM reporting_report r WHERE r.id = report_id;
-    PERFORM set_config('haven.scope', previous, true);
-    RETURN result;
-END $$;
-""".strip()
+END $$;"""
+
+
+_LIVE_CODE_FORCE = (
+    "SELECT r.force_id INTO result FROM portal_receiptcode c JOIN reporting_report r "
+    "ON r.id = c.report_id\n        WHERE c.{column} = {argument} AND c.replaced_at IS NULL"
+)
+PORTAL_LOOKUPS = "\n".join(
+    [
+        _site_lookup(
+            "haven_receipt_digest_force",
+            "code_digest text",
+            _LIVE_CODE_FORCE.format(column="digest", argument="code_digest"),
+        ),
+        _site_lookup(
+            "haven_receipt_code_force",
+            "code_id bigint",
+            _LIVE_CODE_FORCE.format(column="id", argument="code_id"),
+        ),
+        _site_lookup(
+            "haven_submitted_report_force",
+            "report_id bigint",
+            "SELECT r.force_id INTO result FROM reporting_report r WHERE r.id = report_id",
+        ),
+    ]
+)
 
 DROP_HELPERS = """
 DROP FUNCTION IF EXISTS haven_receipt_digest_force(text);
