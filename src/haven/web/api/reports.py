@@ -34,7 +34,6 @@ from haven.web.apitokens.scopes import Scope
 from haven.web.reporting.models import Report
 from haven.web.reporting.selectors import (
     ReportFilters,
-    reader_role,
     report_content,
     report_list_filtered,
     report_timeline,
@@ -127,9 +126,7 @@ def report_show(request: HttpRequest, reference: str):
             duties=list(decided.duties),
         )
     else:
-        report_read(
-            report=report, reader=who.user, reader_role=reader_role(user=who.user, report=report)
-        )
+        report_read(report=report, reader=who.user)
     content = report_content(report=report)
 
     def shown(field: str, value: str) -> str | None:

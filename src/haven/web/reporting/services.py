@@ -26,6 +26,7 @@ from haven.ledger.kinds import (
 from haven.web.accounts.models import AdvocateOrganisation, Force, User
 from haven.web.accounts.services import staff_pseudonym
 from haven.web.ledger.services import ledger_pseudonym, ledger_record
+from haven.web.reporting import selectors
 from haven.web.reporting.models import (
     DEFAULT_RETENTION_DAYS,
     Channel,
@@ -380,8 +381,11 @@ def _start_retention(report: Report, concluded_on: date | None) -> None:
 
 
 @transaction.atomic
-def report_read(*, report: Report, reader: User, reader_role: str) -> None:
-    """Record that `reader` opened the report's content (one event per view)."""
+def report_read(*, report: Report, reader: User, reader_role: str | None = None) -> None:
+    """Record that `reader` opened the report's content (one event per view), in the part
+    they read it in: by default their role in its force (`selectors.reader_role`)."""
+    if reader_role is None:
+        reader_role = selectors.reader_role(user=reader, report=report)
     ledger_record(
         ReportRead(
             report=report_pseudonym(report),

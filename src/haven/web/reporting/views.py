@@ -42,7 +42,6 @@ from haven.web.reporting.forms import (
 )
 from haven.web.reporting.models import Channel, Report, ReportPerson, Stage
 from haven.web.reporting.selectors import (
-    reader_role,
     report_content,
     report_get_for_user,
     report_list_filtered,
@@ -307,11 +306,7 @@ def _read(request: HttpRequest, report: Report):
 
 
 def _record_read(request: HttpRequest, report: Report) -> None:
-    report_read(
-        report=report,
-        reader=request.user,
-        reader_role=reader_role(user=request.user, report=report),
-    )
+    report_read(report=report, reader=request.user)
 
 
 def _can_record(request: HttpRequest, report: Report) -> bool:

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.web.accounts.permissions import Capability
 from haven.web.reporting.models import Report
-from haven.web.reporting.selectors import reader_role
 from haven.web.reporting.services import report_read
 from haven.web.sharing import selectors, services
 from haven.web.sharing.forms import (
@@ -33,11 +32,7 @@ def _read(request: HttpRequest, report: Report) -> None:
     """These pages show how the report describes its people (sealed content): each
     showing is one read of the report on the record, as the case page's is."""
     if not report.destroyed:
-        report_read(
-            report=report,
-            reader=request.user,
-            reader_role=reader_role(user=request.user, report=report),
-        )
+        report_read(report=report, reader=request.user)
 
 
 def _report(request: HttpRequest, reference: str, capability: Capability) -> Report:
