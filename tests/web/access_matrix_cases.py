@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.urls import reverse
 
@@ -18,6 +20,13 @@ from tests.web.conftest import PASSWORD, with_authenticator
 
 ROLES = ("anonymous", "officer", "supervisor", "dpo", "auditor", "advocate")
 SIDES = ("own", "other")
+
+# Areas that keep their rows apart: tests/web/access_matrix_<area>.py.
+AREAS = tuple(
+    importlib.import_module(f"tests.web.{path.stem}")
+    for path in sorted(Path(__file__).parent.glob("access_matrix_*.py"))
+    if path.stem != "access_matrix_cases"
+)
 
 
 @dataclass(frozen=True)
@@ -101,4 +110,7 @@ def url_for(name: str, side: Side) -> str:
         "portal:followup-advocate-copy": [reference],
         "portal:followup-advocate-code-replace": [reference],
     }
+    for area in AREAS:
+        if name in getattr(area, "URL_ARGS", {}):
+            return reverse(name, args=area.URL_ARGS[name](side))
     return reverse(name, args=args.get(name, []))

@@ -9,6 +9,9 @@ a decided disclosure request); "other" objects are Kent's. Allowed is 200, or a 
 400 for a POST whose empty form is refused; 302 for anonymous is the sign-in page; 404
 hides whether another force's object exists; 405 is a page that takes only the other
 method. A page that is added without a row here fails `test_every_page_is_in_the_matrix`.
+An area may keep its rows in a module of its own, `tests/web/access_matrix_<area>.py`,
+with `LIST_PAGES`, `OBJECT_PAGES`, `PUBLIC` and `URL_ARGS` (name → function of the side
+giving the URL's arguments); they are merged below.
 The JSON API has its own matrix, tests/web/api/test_access_matrix.py.
 """
 
@@ -17,7 +20,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.web.access_matrix_cases import ROLES, side_objects, url_for
+from tests.web.access_matrix_cases import AREAS, ROLES, side_objects, url_for
 from tests.web.sharing.conftest import DUTIES, use_policy
 
 # Pages without an object of one force: their rows hold for both sides. What they list
@@ -117,6 +120,11 @@ OBJECT_PAGES = {
 # the public log, sign-in, and the API (its own matrix in tests/web/api).
 PUBLIC_PREFIXES = ("portal:", "receipts:", "ledger:", "api", "accounts:sign-")
 PUBLIC = {"start", "health", "accounts:force-index"}
+
+for _area in AREAS:
+    LIST_PAGES.update(getattr(_area, "LIST_PAGES", {}))
+    OBJECT_PAGES.update(getattr(_area, "OBJECT_PAGES", {}))
+    PUBLIC |= set(getattr(_area, "PUBLIC", set()))
 
 
 def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
