@@ -44,7 +44,11 @@ class RequestQuery(Paging):
     status: StatusCode | None = None  # type: ignore[valid-type]
 
 
-def request_out(request: DecisionRequest) -> dict:
+def request_out(request: DecisionRequest, *, approvals_given: int | None = None) -> dict:
+    """The request as the API shows it; `approvals_given` when the caller knows it (a
+    request just created has none), else it is counted."""
+    if approvals_given is None:
+        approvals_given = request.approvals.filter(approved=True).count()
     return {
         "id": request.pk,
         "report": request.report.reference,
@@ -68,7 +72,7 @@ def request_out(request: DecisionRequest) -> dict:
         ],
         "requested_at": request.requested_at,
         "approvals_needed": approvals_needed(request),
-        "approvals_given": request.approvals.filter(approved=True).count(),
+        "approvals_given": approvals_given,
     }
 
 
@@ -83,6 +87,21 @@ def _request(pk: int, forces) -> DecisionRequest:
         return _requests(forces).get(pk=pk)
     except DecisionRequest.DoesNotExist:
         raise HttpError(404, "No decision request with that id in your force.") from None
+
+
+def _person_in_report(reference: str, person_id: int, forces) -> ReportPerson:
+    """The person `person_id` of the report `reference` in one of `forces`, with the report,
+    in one query. Raises 404 when there is no such report, 400 when it names no such
+    person."""
+    found = (
+        ReportPerson.objects.select_related("report__force")
+        .filter(pk=person_id, report__reference=reference, report__force__in=forces)
+        .first()
+    )
+    if found is None:
+        report_in_forces(reference, forces)  # 404 when the report is not there either
+        raise HttpError(400, "person: no one with this id is named in the report.")
+    return found
 
 
 @router.get("/", response={200: RequestPage, **ERRORS}, summary="The force's decision requests")
@@ -108,11 +127,8 @@ def request_list(request: HttpRequest, query: Query[RequestQuery]):
 def request_create(request: HttpRequest, payload: RequestIn):
     who = caller(request)
     forces = who.forces(Scope.REQUESTS_WRITE, Capability.REQUEST_DECISIONS)
-    report = report_in_forces(payload.report, forces)
-    try:
-        person = ReportPerson.objects.get(report=report, pk=payload.person)
-    except ReportPerson.DoesNotExist:
-        raise HttpError(400, "person: no one with this id is named in the report.") from None
+    person = _person_in_report(payload.report, payload.person, forces)
+    report = person.report
     created = decision_request_create(
         report=report,
         person=person,
@@ -127,7 +143,7 @@ def request_create(request: HttpRequest, payload: RequestIn):
         by=who.user,
         rationale=payload.rationale,
     )
-    return Answer(201, request_out(created))
+    return Answer(201, request_out(created, approvals_given=0))
 
 
 @router.get("/{request_id}", response={200: RequestOut, **ERRORS}, summary="One decision request")

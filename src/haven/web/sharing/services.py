@@ -41,7 +41,7 @@ from haven.web.accounts.models import User
 from haven.web.accounts.permissions import Capability, can
 from haven.web.accounts.selectors import force_active_policy
 from haven.web.accounts.services import staff_pseudonym
-from haven.web.ledger.services import ledger_pseudonym, ledger_record
+from haven.web.ledger.services import ledger_batch, ledger_pseudonym, ledger_record
 from haven.web.reporting.models import Report, ReportPerson, SealedNote, Stage
 from haven.web.reporting.services import person_pseudonym, report_pseudonym, sealed_note_record
 from haven.web.sealing import open_sealed_field
@@ -133,6 +133,16 @@ def status_from_sealed(
 
     Opening is ledgered (`sealed_access`) only when there is something to open.
     """
+    opened = _status_opened(report, person)
+    if opened is None:
+        return "none", "none"
+    _sealed_access(report, person, request_seal, reason, by)
+    return opened
+
+
+def _status_opened(report: Report, person: ReportPerson) -> tuple[str, str] | None:
+    """(concern, source) from the latest sealed note, or None when there is none. The
+    caller ledgers the opening."""
     note = (
         SealedNote.objects.filter(report=report, person=person).order_by("-recorded_at").first()
         or SealedNote.objects.filter(report=report, person__isnull=True)
@@ -140,11 +150,8 @@ def status_from_sealed(
         .first()
     )
     if note is None:
-        return "none", "none"
-    concern = open_sealed_field(note, "status_concern")
-    source = open_sealed_field(note, "status_source")
-    _sealed_access(report, person, request_seal, reason, by)
-    return concern, source
+        return None
+    return open_sealed_field(note, "status_concern"), open_sealed_field(note, "status_source")
 
 
 @transaction.atomic
@@ -210,7 +217,9 @@ def request_rationale_open(*, request: DecisionRequest, by: User) -> str:
 # --- deciding ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+_REQUEST_FOREIGN_KEYS = ["force", "report", "person", "requested_by"]
+
+
 def decision_request_create(
     *,
     report: Report,
@@ -242,13 +251,8 @@ def decision_request_create(
         recipient=answers.recipient if action == "disclose" else "none",
         purpose=answers.purpose,
     )
-    concern, source = status_from_sealed(
-        report=report,
-        person=person,
-        request_seal=request_pseudonym(request),
-        reason="decision",
-        by=by,
-    )
+    opened = _status_opened(report, person)
+    concern, source = opened or ("none", "none")
     case = {
         "action": action,
         "recipient": request.recipient,
@@ -279,29 +283,41 @@ def decision_request_create(
     request.seal_text("rationale", rationale)
     if report.shred_on is not None:
         request.move_to_scope(report.shred_on)  # destroyed with the report (retention)
-    request.full_clean()
-    request.save()
-    ledger_record(
-        Decision(
-            report=report_pseudonym(report),
-            person=person_pseudonym(person),
-            person_role=person.role,
-            request=request_pseudonym(request),
-            action=action,
-            recipient=request.recipient,
-            purpose=request.purpose,
-            policy=compiled.id,
-            version=compiled.version,
-            decision=result.decision,
-            rules=tuple(request.rules),
-            obligations=tuple(request.obligations),
-            by=staff_pseudonym(by),
-        )
+    # The fields' own checks (choices, lengths) run here, in Python; what the database
+    # enforces is not asked of it first, as in `reporting.services.report_prepare` (each
+    # such check was a query): the foreign keys are rows the caller holds, the check
+    # constraints mirror the fields' choices, and `seal_id` is random.
+    request.full_clean(
+        exclude=_REQUEST_FOREIGN_KEYS, validate_unique=False, validate_constraints=False
     )
-    if rationale:
-        _step(request, "rationale_recorded", by)
-    if request.status == Status.DEFERRED:
-        _step(request, "deferred_until_concluded", None)
+    # Everything above reads and checks, so a refusal writes nothing. The writes and
+    # their events go together in one block, with no savepoint of its own (nothing in it
+    # is expected to fail but the database), and the events are appended at its end.
+    with transaction.atomic(savepoint=False), ledger_batch():
+        if opened is not None:
+            _sealed_access(report, person, request_pseudonym(request), "decision", by)
+        request.save()
+        ledger_record(
+            Decision(
+                report=report_pseudonym(report),
+                person=person_pseudonym(person),
+                person_role=person.role,
+                request=request_pseudonym(request),
+                action=action,
+                recipient=request.recipient,
+                purpose=request.purpose,
+                policy=compiled.id,
+                version=compiled.version,
+                decision=result.decision,
+                rules=tuple(request.rules),
+                obligations=tuple(request.obligations),
+                by=staff_pseudonym(by),
+            )
+        )
+        if rationale:
+            _step(request, "rationale_recorded", by)
+        if request.status == Status.DEFERRED:
+            _step(request, "deferred_until_concluded", None)
     return request
 
 
