@@ -14,7 +14,17 @@ import sys
 from collections.abc import Sequence
 
 from haven import __version__
-from haven.commands import CommandError, keys, ledger, policy, receipt, site, tasks, tokens
+from haven.commands import (
+    CommandError,
+    keys,
+    ledger,
+    policy,
+    receipt,
+    site,
+    stats,
+    tasks,
+    tokens,
+)
 
 BROKEN_PIPE_STATUS = 128 + 13  # 128 + SIGPIPE, what a shell reports for `yes | head -1`
 
@@ -33,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     keys.register(commands)
     tasks.register(commands)
     tokens.register(commands)
+    stats.register(commands)
     return parser
 
 

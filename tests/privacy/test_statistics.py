@@ -25,6 +25,7 @@ from haven.privacy.statistics import (
     exact_histogram,
     key_set_hash,
     noise_interval,
+    noise_scale,
     release_counts,
 )
 
@@ -45,8 +46,9 @@ bounds = st.integers(min_value=1, max_value=12)
 def test_the_privacy_map_of_each_release_equals_the_epsilon_charged(epsilon, bound):
     measurement = counts_measurement(keys=KEYS, bound=bound, epsilon=epsilon)
     spent = measurement.map(bound)
-    # Equal up to float rounding (OpenDP rounds its map up, never down).
-    assert math.isclose(spent, float(epsilon), rel_tol=1e-12)
+    # Equal, up to the scale's six significant digits (rounded up: never more than ε).
+    assert math.isclose(spent, float(epsilon), rel_tol=1e-5)
+    assert spent <= float(epsilon) * (1 + 1e-12)
     # One more record per unit than the bound would cost more than was charged.
     assert measurement.map(bound + 1) > float(epsilon)
 
@@ -56,8 +58,19 @@ def test_a_release_states_the_loss_the_map_gives_and_its_mechanism():
     assert math.isclose(release.privacy_loss, 0.25, rel_tol=1e-12)
     assert release.mechanism == MECHANISM == "discrete_laplace"
     assert release.scale == 28.0  # bound / ε
+    assert noise_scale(bound=7, epsilon=Decimal("0.9")) == 7.77778  # rounded up
     assert release.key_set == key_set_hash(KEYS)
     assert len(release.key_set) == 64
+
+
+@settings(max_examples=60, deadline=None)
+@given(epsilon=epsilons, bound=bounds)
+def test_a_scale_has_at_most_six_significant_digits_and_is_never_below_bound_over_epsilon(
+    epsilon, bound
+):
+    scale = noise_scale(bound=bound, epsilon=epsilon)
+    assert Decimal(repr(scale)) >= Decimal(bound) / epsilon
+    assert len(Decimal(repr(scale)).normalize().as_tuple().digits) <= 6
 
 
 # --- the yearly budget -------------------------------------------------------------------

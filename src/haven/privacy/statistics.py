@@ -9,7 +9,7 @@ appears in two reports is two units.
 Each unit's records are bounded first: at most `bound` of them are kept, in the order
 given, and the rest are dropped before counting. Removing one unit therefore changes the
 histogram by at most `bound` in total (L1), and discrete Laplace noise with scale
-`bound / ε` makes the release ε-differentially private (OpenDP's privacy map checks
+`bound / ε` (rounded up to six significant digits) makes the release ε-differentially private (OpenDP's privacy map checks
 it). Noise is added to every count, zero or not; a negative noisy count is shown as 0
 only after the noise (`NoisyCount.published`), and no count is ever suppressed or
 rounded before it.
@@ -28,7 +28,7 @@ import re
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Context, Decimal, InvalidOperation
 from typing import Any
 
 import opendp.prelude as dp
@@ -112,6 +112,11 @@ def epsilon_parse(value: object) -> Decimal:
     return epsilon
 
 
+def _plain(value: Decimal) -> str:
+    """A decimal without trailing zeros or an exponent: 0.9, not 0.900000 or 9E-1."""
+    return format(value.normalize(), "f")
+
+
 @dataclass(frozen=True)
 class YearBudget:
     """One force's privacy budget for one calendar year: `total` ε, `spent` so far."""
@@ -138,8 +143,9 @@ class YearBudget:
         epsilon = epsilon_parse(epsilon)
         if self.spent + epsilon > self.total:
             raise BudgetExceededError(
-                f"a release at ε = {epsilon} would exceed the {self.year} privacy budget "
-                f"(ε = {self.total} a year; {self.spent} spent, {self.remaining} left)"
+                f"a release at ε = {_plain(epsilon)} would exceed the {self.year} privacy "
+                f"budget (ε = {_plain(self.total)} a year; {_plain(self.spent)} spent, "
+                f"{_plain(self.remaining)} left)"
             )
         return YearBudget(year=self.year, total=self.total, spent=self.spent + epsilon)
 
@@ -203,9 +209,18 @@ def exact_histogram(
     return counts
 
 
+SCALE_DIGITS = 6
+"""Significant digits of a noise scale, so that it is written exactly (in the ledger too)."""
+
+
 def noise_scale(*, bound: int, epsilon: Decimal) -> float:
-    """The discrete Laplace scale that makes one release ε-DP: bound / ε."""
-    return float(Decimal(_check_bound(bound)) / epsilon_parse(epsilon))
+    """The discrete Laplace scale that makes one release ε-DP: bound / ε, rounded *up* to
+    six significant digits. Rounding up adds a little noise, never less: the privacy
+    loss `bound / scale` is at most ε and within one part in 100,000 of it."""
+    exact = Context(prec=SCALE_DIGITS, rounding=ROUND_CEILING).divide(
+        Decimal(_check_bound(bound)), epsilon_parse(epsilon)
+    )
+    return float(exact)
 
 
 def counts_measurement(*, keys: Sequence[str], bound: int, epsilon: Decimal) -> Any:

@@ -1,0 +1,170 @@
+"""Reading for statistics: the records a release counts, and what has been published."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.functional import Promise
+
+from haven.privacy.statistics import Contribution, Quarter, YearBudget
+from haven.web.accounts.models import Force
+from haven.web.reporting.models import PersonRole, Report, ReportPerson
+from haven.web.sharing.models import DecisionRequest
+from haven.web.statistics import categories
+from haven.web.statistics.models import Release
+
+DEFAULT_YEARLY_EPSILON = "1"
+"""ε a force may spend in a calendar year unless `HAVEN_STATISTICS_YEARLY_EPSILON` says."""
+
+CONTRIBUTION_BOUND = 7
+"""Records kept per person within one report, per quarter: their report's offence category
+and two decision requests (action, recipient, decision each); later ones are not counted."""
+
+_VICTIMS = (PersonRole.VICTIM, PersonRole.VICTIM_AND_SUSPECT)
+
+
+def yearly_epsilon() -> Decimal:
+    return Decimal(
+        str(getattr(settings, "HAVEN_STATISTICS_YEARLY_EPSILON", DEFAULT_YEARLY_EPSILON))
+    )
+
+
+def budget_for(*, force: Force, year: int) -> YearBudget:
+    """The force's budget for `year`: the total, and the ε its releases have spent."""
+    spent = Release.objects.filter(force=force, year=year).aggregate(total=Sum("epsilon"))["total"]
+    return YearBudget(year=year, total=yearly_epsilon(), spent=spent or Decimal(0))
+
+
+def _moment(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def release_contributions(*, force: Force, quarter: Quarter) -> list[Contribution]:
+    """Every record one force's release for `quarter` counts, each with its privacy unit
+    (one person within one report), in the order the contribution bound keeps them.
+
+    - each report received in the quarter: its offence category, counted for the report's
+      first victim (or first person; a report with no one is a unit of its own);
+    - each decision request made in the quarter: its action, recipient and decision,
+      counted for the person it is about;
+    - each subject access answer given in the quarter, when that part of Haven exists.
+    """
+    start, end = _moment(quarter.start), _moment(quarter.end)
+    records: list[Contribution] = []
+    reports = list(
+        Report.objects.filter(force=force, received_at__gte=start, received_at__lt=end)
+        .order_by("received_at", "pk")
+        .values_list("pk", "offence")
+    )
+    first_person = _first_people([pk for pk, _ in reports])
+    for pk, offence in reports:
+        unit = ("person", first_person[pk]) if pk in first_person else ("report", pk)
+        records.append(Contribution(unit, categories.key_for("offence", offence)))
+    requests = (
+        DecisionRequest.objects.filter(force=force, requested_at__gte=start, requested_at__lt=end)
+        .order_by("requested_at", "pk")
+        .values_list("person_id", "action", "recipient", "decision")
+    )
+    for person_id, action, recipient, decision in requests:
+        unit = ("person", person_id)
+        records.append(Contribution(unit, categories.key_for("action", action)))
+        records.append(Contribution(unit, categories.key_for("recipient", recipient)))
+        records.append(Contribution(unit, categories.key_for("decision", decision)))
+    records.extend(_subject_access_records(force=force, start=start, end=end))
+    return records
+
+
+def _first_people(report_ids: list[int]) -> dict[int, int]:
+    """Each report's first victim, or its first person when it names no victim."""
+    chosen: dict[int, tuple[bool, int]] = {}
+    people = ReportPerson.objects.filter(report_id__in=report_ids).values_list(
+        "report_id", "pk", "role"
+    )
+    for report_id, pk, role in people:
+        rank = (role not in _VICTIMS, pk)
+        if report_id not in chosen or rank < chosen[report_id]:
+            chosen[report_id] = rank
+    return {report_id: rank[1] for report_id, rank in chosen.items()}
+
+
+def _subject_access_records(
+    *, force: Force, start: datetime, end: datetime
+) -> Iterator[Contribution]:
+    return iter(())
+
+
+# --- what has been published -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One published count, as a page or download shows it."""
+
+    key: str
+    dimension: str
+    category: Promise
+    noisy: int
+    count: int
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
+class Histogram:
+    dimension: categories.Dimension
+    cells: tuple[Cell, ...]
+
+
+def release_cells(release: Release) -> list[Cell]:
+    """Each published count with its 95 % noise interval (clamped at zero after noise)."""
+    cells = []
+    for key, noisy in release.counts:
+        dimension, _value = categories.key_split(key)
+        count = max(0, int(noisy))
+        cells.append(
+            Cell(
+                key=key,
+                dimension=dimension.code,
+                category=categories.key_label(key),
+                noisy=int(noisy),
+                count=count,
+                low=max(0, int(noisy) - release.interval),
+                high=max(0, int(noisy) + release.interval),
+            )
+        )
+    return cells
+
+
+def release_histograms(release: Release) -> list[Histogram]:
+    cells = release_cells(release)
+    return [
+        Histogram(dimension, tuple(cell for cell in cells if cell.dimension == dimension.code))
+        for dimension in categories.DIMENSIONS
+    ]
+
+
+def released_quarters() -> list[dict]:
+    """Each quarter with a release, newest first, with how many forces it covers."""
+    return [
+        {"quarter": row["quarter"], "forces": row["forces"]}
+        for row in Release.objects.order_by("-quarter")
+        .values("quarter")
+        .annotate(forces=Count("pk"))
+    ]
+
+
+def quarter_releases(*, quarter: str) -> list[Release]:
+    return list(
+        Release.objects.filter(quarter=quarter).select_related("force").order_by("force__name")
+    )
+
+
+def force_release(*, quarter: str, force_code: str) -> Release:
+    """Raises Release.DoesNotExist."""
+    return Release.objects.select_related("force").get(quarter=quarter, force__code=force_code)
