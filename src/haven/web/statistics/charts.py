@@ -12,7 +12,8 @@ from haven.web.statistics.selectors import Histogram
 
 
 def histogram_svg(histogram: Histogram, *, force_name: str, quarter: str) -> SafeString:
-    count_title, range_title, category_title = _("Count"), _("95% noise interval"), _("Category")
+    count_title = _("Count (the line is the 95% noise interval)")
+    category_title = _("Category")
     rows = [
         {
             category_title: str(cell.category),
@@ -24,7 +25,7 @@ def histogram_svg(histogram: Histogram, *, force_name: str, quarter: str) -> Saf
     ]
     data = alt.Data(values=rows)
     order = [row[category_title] for row in rows]
-    y = alt.Y(f"{category_title}:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y(f"{category_title}:N", sort=order, title=None, axis=alt.Axis(labelLimit=150))
     bars = (
         alt.Chart(data)
         .mark_bar(color="#1d70b8")
@@ -34,12 +35,12 @@ def histogram_svg(histogram: Histogram, *, force_name: str, quarter: str) -> Saf
         alt.Chart(data)
         .mark_rule(color="#0b0c0c", strokeWidth=2)
         .encode(
-            x=alt.X("low:Q", title=f"{count_title} ({range_title})"),
+            x=alt.X("low:Q", title=count_title),
             x2="high:Q",
             y=y,
         )
     )
-    chart = (bars + interval).properties(width=320, height=alt.Step(22))
+    chart = (bars + interval).properties(width=200, height=alt.Step(22))
     label = _("%(title)s, %(force)s, %(quarter)s, with 95%% noise intervals") % {
         "title": histogram.dimension.title,
         "force": force_name,
