@@ -105,7 +105,11 @@ def test_system_events_stay_readable_in_public() -> None:
     parsed = parse_leaf(recorded.leaf)
     assert parsed.event is not None and parsed.event["payload"]["new_key_id"] == "bb"
     assert open_leaf(recorded.leaf, recorded.event, b"") == parsed.event
-    assert PUBLIC_KINDS == {"key_rotation", "policy_change", "statistics_release"}
+    assert PUBLIC_KINDS == {
+        "key_rotation", "policy_change", "statistics_release",
+        "policy_version_drafted", "policy_version_signed_off",
+        "policy_version_in_force", "policy_version_withdrawn",
+    }  # fmt: skip
 
 
 def test_personal_data_is_refused_before_anything_is_recorded() -> None:

@@ -327,6 +327,62 @@ class PolicyChange(LedgerEvent):
 
 
 @dataclass(frozen=True)
+class PolicyVersionDrafted(LedgerEvent):
+    """A DPO saved a policy version's Cedar text (new, or edited while a draft). `base`
+    is the shipped policy id it started from, or empty."""
+
+    KIND: ClassVar[str] = "policy_version_drafted"
+    PUBLIC: ClassVar[bool] = True
+    SUBJECT: ClassVar[str | None] = None
+    force: str
+    version: int
+    digest: str
+    base: str
+
+
+@dataclass(frozen=True)
+class PolicyVersionSignedOff(LedgerEvent):
+    """A policy version was signed off: `signer` is `dpo` (the first sign-off, which
+    proposes `effective`, an ISO time) or `second_approver` (which approves it)."""
+
+    KIND: ClassVar[str] = "policy_version_signed_off"
+    PUBLIC: ClassVar[bool] = True
+    SUBJECT: ClassVar[str | None] = None
+    force: str
+    version: int
+    digest: str
+    signer: str
+    effective: str
+
+
+@dataclass(frozen=True)
+class PolicyVersionInForce(LedgerEvent):
+    """A policy version came into force, replacing `replaces` (a version number, or the
+    shipped policy id). `restores` is the version a rollback brought back, or 0."""
+
+    KIND: ClassVar[str] = "policy_version_in_force"
+    PUBLIC: ClassVar[bool] = True
+    SUBJECT: ClassVar[str | None] = None
+    force: str
+    version: int
+    digest: str
+    replaces: str
+    restores: int
+
+
+@dataclass(frozen=True)
+class PolicyVersionWithdrawn(LedgerEvent):
+    """A policy version was withdrawn before it came into force."""
+
+    KIND: ClassVar[str] = "policy_version_withdrawn"
+    PUBLIC: ClassVar[bool] = True
+    SUBJECT: ClassVar[str | None] = None
+    force: str
+    version: int
+    digest: str
+
+
+@dataclass(frozen=True)
 class StatisticsRelease(LedgerEvent):
     """Differentially private statistics were published (privacy budget spent)."""
 
@@ -365,6 +421,10 @@ EVENT_TYPES: tuple[type[LedgerEvent], ...] = (
     ApiTokenChanged,
     KeyRotation,
     PolicyChange,
+    PolicyVersionDrafted,
+    PolicyVersionSignedOff,
+    PolicyVersionInForce,
+    PolicyVersionWithdrawn,
     StatisticsRelease,
 )
 KINDS: frozenset[str] = frozenset(event.KIND for event in EVENT_TYPES)

@@ -23,7 +23,16 @@ def force_list() -> QuerySet[Force]:
 
 def force_active_policy(*, force: Force) -> CompiledPolicy:
     """The compiled policy in force for `force`: the one place the portal, the console and
-    the public pages read it from (compiled once per process, memory-mapped)."""
+    the public pages read it from (compiled once per process, memory-mapped).
+
+    That is the force's stored policy version in force (`haven.web.governance`; an
+    approved version counts from its effective date, checked here at read time), or,
+    when it has none, its shipped `Force.active_policy`."""
+    from haven.web.governance.selectors import force_active_version, version_compiled
+
+    version = force_active_version(force=force)
+    if version is not None:
+        return version_compiled(version)
     return _compiled(force.active_policy)
 
 

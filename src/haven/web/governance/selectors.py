@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from django.utils import timezone
 
+from haven.policy import CompiledPolicy, compile_policy, load_policy_text
 from haven.web.accounts.models import Force
 from haven.web.governance.models import PolicyVersion, VersionStatus
 
@@ -91,3 +93,14 @@ def force_overview(*, force: Force) -> ForceOverview:
         shipped_policy=force.active_policy,
         rows=rows,
     )
+
+
+def version_compiled(version: PolicyVersion) -> CompiledPolicy:
+    """A stored version's policy, compiled once per digest in this process (and cached
+    on disk by its text). Its id is `<force code>-v<number>`."""
+    return _compiled(version.digest, version.policy_id, version.text)
+
+
+@lru_cache(maxsize=64)
+def _compiled(digest: str, policy_id: str, text: str) -> CompiledPolicy:
+    return compile_policy(load_policy_text(text, policy_id=policy_id))
