@@ -9,10 +9,10 @@ appears in two reports is two units.
 Each unit's records are bounded first: at most `bound` of them are kept, in the order
 given, and the rest are dropped before counting. Removing one unit therefore changes the
 histogram by at most `bound` in total (L1), and discrete Laplace noise with scale
-`bound / ε` (rounded up to six significant digits) makes the release ε-differentially private (OpenDP's privacy map checks
-it). Noise is added to every count, zero or not; a negative noisy count is shown as 0
-only after the noise (`NoisyCount.published`), and no count is ever suppressed or
-rounded before it.
+`bound / ε` (rounded up to six significant digits), added by OpenDP, makes the release
+ε-differentially private (OpenDP's privacy map at `bound` gives that ε). Noise is
+added to every count, zero or not; a negative noisy count is shown as 0 only after the
+noise (`NoisyCount.published`), and no count is ever suppressed or rounded before it.
 
 `YearBudget` keeps the yearly ε of one force: by default a quarter spends a quarter of
 it, and a release that would take the year past its total is refused
@@ -224,18 +224,19 @@ def noise_scale(*, bound: int, epsilon: Decimal) -> float:
 
 
 def counts_measurement(*, keys: Sequence[str], bound: int, epsilon: Decimal) -> Any:
-    """OpenDP's measurement: count every key of `keys`, then add discrete Laplace noise.
+    """OpenDP's measurement: discrete Laplace noise on the vector of counts, one per key.
 
-    Its input is the bounded list of keys; neighbouring inputs differ by one unit's
-    records, at most `bound` of them (symmetric distance `bound`), so
-    `measurement.map(bound)` is the ε the release spends.
+    Its input is `exact_histogram`'s counts in the key set's order. Removing one unit
+    changes them by at most `bound` in total (L1 distance `bound`: the bounding does that,
+    and a property test checks it), so `measurement.map(bound)` is the ε the release
+    spends. (OpenDP's own `count_by_categories` counts the records itself, but took 31 s
+    over 10,000,000 records on the benchmark machine; counting here takes well under 1 s.)
     """
-    space = dp.vector_domain(dp.atom_domain(T=str)), dp.symmetric_distance()
-    return (
-        space
-        >> dp.t.then_count_by_categories(categories=list(_check_keys(keys)), null_category=False)
-        >> dp.m.then_laplace(scale=noise_scale(bound=bound, epsilon=epsilon))
+    space = (
+        dp.vector_domain(dp.atom_domain(T=int), size=len(_check_keys(keys))),
+        dp.l1_distance(T=int),
     )
+    return space >> dp.m.then_laplace(scale=noise_scale(bound=bound, epsilon=epsilon))
 
 
 def noise_interval(scale: float, *, confidence: Decimal = CONFIDENCE) -> int:
@@ -290,7 +291,9 @@ def release_counts(
     keys = _check_keys(keys)
     epsilon = epsilon_parse(epsilon)
     measurement = counts_measurement(keys=keys, bound=bound, epsilon=epsilon)
-    noisy = measurement(bounded_keys(records, bound=bound))
+    counts = exact_histogram(records, keys=keys, bound=bound)
+    noisy = measurement([counts[key] for key in keys])
+    del counts  # never kept, never returned: only the noisy counts leave this function
     scale = noise_scale(bound=bound, epsilon=epsilon)
     return Release(
         keys=keys,
