@@ -1,4 +1,5 @@
-"""`haven policy …`: list, show, decide, diff, check, notice, report (docs/contracts.md).
+"""`haven policy …`: list, show, decide, diff, check, notice, report, publish
+(docs/contracts.md).
 
 Each sub-command is one `_register_<name>` function (parser) and one `run_<name>`
 function (behaviour). Library errors (`PolicyError`, `InvalidCaseError`) become
@@ -41,6 +42,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     _register_check(subcommands)
     _register_notice(subcommands)
     _register_report(subcommands)
+    _register_publish(subcommands)
 
 
 # --- shared helpers -------------------------------------------------------------
@@ -373,4 +375,62 @@ def run_report(args: argparse.Namespace) -> int:
     except OSError as error:
         raise CommandError(f"cannot write the report to {str(output)!r}: {error}") from error
     print(f"wrote {output} ({len(policies)} policies, {len(promises)} promises)")
+    return 0
+
+
+# --- publish --------------------------------------------------------------------------
+
+
+def _register_publish(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser(
+        "publish",
+        help="store a .cedar file as a new draft version of a force's policy, for its DPOs "
+        "to review and sign off on the governance pages",
+    )
+    parser.add_argument("file", metavar="FILE", help="the Cedar text of the new version")
+    parser.add_argument("--force", required=True, metavar="CODE", help="the force's code")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.set_defaults(run=run_publish)
+
+
+def run_publish(args: argparse.Namespace) -> int:
+    """Draft, never more: sign-off needs two signed-in DPOs (docs/governance.md)."""
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"cannot read {args.file!r}: {error}") from None
+    from haven.commands.site import database_error_line, setup_django
+
+    setup_django()
+    from django.db import DatabaseError
+
+    from haven.web.accounts.models import Force
+    from haven.web.governance.selectors import force_active_version
+    from haven.web.governance.services import PolicyTextError, version_draft_create
+
+    try:
+        force = Force.objects.filter(code=args.force).first()
+        if force is None:
+            raise CommandError(f"no force has the code {args.force!r}")
+        base = "" if force_active_version(force=force) else force.active_policy
+        version = version_draft_create(force=force, text=text, by=None, base_policy=base)
+    except PolicyTextError as error:
+        where = f"{args.file}:{error.line}: " if error.line else f"{args.file}: "
+        raise CommandError(f"refused, nothing stored: {where}{error.text_message}") from None
+    except DatabaseError as error:
+        raise CommandError(database_error_line(error)) from None
+    document = {
+        "force": force.code,
+        "version": version.number,
+        "digest": version.digest,
+        "status": version.status,
+        "sign_off": f"/governance/{force.code}/{version.number}/",
+    }
+    if args.json:
+        print_json(document)
+    else:
+        print(
+            f"{force.code} version {version.number} stored as a draft "
+            f"(sha256 {version.digest}); sign it off at {document['sign_off']}"
+        )
     return 0
