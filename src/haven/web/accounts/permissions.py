@@ -63,13 +63,34 @@ ADVOCATE_CAPABILITIES: frozenset[AdvocateCapability] = frozenset(AdvocateCapabil
 
 def capabilities_in_force(*, user: User, force: Force) -> frozenset[Capability]:
     """Everything `user` may do in `force`, from all their roles there."""
+    return capabilities_by_force(user=user).get(force.pk, frozenset())
+
+
+def capabilities_by_force(*, user: User) -> dict[int, frozenset[Capability]]:
+    """Everything `user` may do, by force id, from all their roles.
+
+    Read once per user object (a request's user is loaded for that request) and kept on
+    it: a request asks several times (the API's choice of forces, then the service's own
+    check). `membership_grant` and `membership_revoke` forget it (`forget_capabilities`).
+    """
     if not user.is_authenticated or not user.is_active:
-        return frozenset()
-    roles = user.memberships.filter(force=force).values_list("role", flat=True)
-    granted: set[Capability] = set()
-    for role in roles:
-        granted |= ROLE_CAPABILITIES[Role(role)]
-    return frozenset(granted)
+        return {}
+    known = user.__dict__.get(_KEPT)
+    if known is None:
+        granted: dict[int, set[Capability]] = {}
+        for force_id, role in user.memberships.values_list("force_id", "role"):
+            granted.setdefault(force_id, set()).update(ROLE_CAPABILITIES[Role(role)])
+        known = {force_id: frozenset(capabilities) for force_id, capabilities in granted.items()}
+        user.__dict__[_KEPT] = known
+    return known
+
+
+def forget_capabilities(user: User) -> None:
+    """Drop what `capabilities_by_force` kept on `user` (their roles changed)."""
+    user.__dict__.pop(_KEPT, None)
+
+
+_KEPT = "_haven_capabilities_by_force"
 
 
 def can(*, user: User, capability: Capability, force: Force) -> bool:

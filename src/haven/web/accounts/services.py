@@ -11,6 +11,7 @@ from django.db import transaction
 
 from haven.ledger.kinds import MembershipGranted, MembershipRevoked, SignedIn, SignInLockedOut
 from haven.web.accounts.models import AdvocateOrganisation, Force, Membership, Role, User
+from haven.web.accounts.permissions import forget_capabilities
 from haven.web.ledger.services import ledger_pseudonym, ledger_record
 
 SYSTEM = "system"
@@ -39,6 +40,7 @@ def user_create(*, username: str, password: str, first_name: str = "", last_name
 def membership_grant(*, user: User, force: Force, role: Role, by: User | None = None) -> Membership:
     """Give `user` a role in `force` (nothing changes, and nothing is recorded, if they have it)."""
     membership, created = Membership.objects.get_or_create(user=user, force=force, role=role)
+    forget_capabilities(user)
     if created:
         ledger_record(
             MembershipGranted(
@@ -52,6 +54,7 @@ def membership_grant(*, user: User, force: Force, role: Role, by: User | None = 
 def membership_revoke(*, user: User, force: Force, role: Role, by: User | None = None) -> bool:
     """Take a role away; returns False (and records nothing) when `user` did not hold it."""
     deleted, _ = Membership.objects.filter(user=user, force=force, role=role).delete()
+    forget_capabilities(user)
     if deleted:
         ledger_record(
             MembershipRevoked(

@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from haven.web.accounts.models import Force, User
-from haven.web.accounts.permissions import Capability, forces_where
+from haven.web.accounts.permissions import Capability, capabilities_by_force
 from haven.web.apitokens.models import ApiToken
 from haven.web.apitokens.scopes import Scope
 from haven.web.apitokens.selectors import api_token_for_secret
@@ -65,16 +65,16 @@ class Caller:
         """
         if self.token is not None and scope.value not in self.token.scopes:
             raise HttpError(403, f"This token does not have the scope {scope.value}.")
-        forces = Force.objects.none()
-        for capability in capabilities:
-            forces = forces | forces_where(user=self.user, capability=capability)
-        if self.token is not None:
-            forces = forces.filter(pk=self.token.force_id)
-        forces = forces.distinct()
-        if not forces.exists():
+        ids = sorted(
+            force_id
+            for force_id, granted in capabilities_by_force(user=self.user).items()
+            if granted.intersection(capabilities)
+            and (self.token is None or force_id == self.token.force_id)
+        )
+        if not ids:
             who = "This token's maker" if self.token is not None else "Your role"
             raise HttpError(403, f"{who} may not do this in any force.")
-        return forces
+        return Force.objects.filter(pk__in=ids)
 
 
 def caller(request: HttpRequest) -> Caller:
