@@ -148,3 +148,12 @@ def test_nothing_before_noise_and_no_personal_data_is_stored(met, officer):
     assert "Canary-account-7731" not in stored and "Amara" not in stored
     field_names = {field.name for field in Release._meta.get_fields()}
     assert not field_names & {"raw", "true_counts", "exact"}
+
+
+def test_the_demo_release_happens_once(met):
+    from haven.web.statistics.services import statistics_demo_release
+
+    assert len(statistics_demo_release()) == 43
+    before = _state()
+    assert statistics_demo_release() == []
+    assert _state() == before
