@@ -111,6 +111,15 @@ SITE_WIDE: dict[str, str] = {
         "about people carry only pseudonyms and are sealed; one tree spans all forces, so "
         "an append reads the right edge whatever force it records for"
     ),
+    "governance.PolicyVersion": (
+        "a force's policy versions are public information: the transparency pages publish "
+        "every force's history, text and sign-off dates; they hold no victim's or "
+        "witness's data"
+    ),
+    "statistics.Release": (
+        "published differentially private statistics: public on the statistics pages for "
+        "every force; noisy counts only, never a count before noise or any person's data"
+    ),
     "portal.PortalDraft": (
         "an unfinished report belongs to no force until it is submitted; only the browser "
         "that holds its id reaches it"

@@ -53,12 +53,14 @@ INSTALLED_APPS = [
     "haven.web.reporting",
     "haven.web.ledger",
     "haven.web.oversight",
+    "haven.web.governance",
     "haven.web.sharing",
     "haven.web.scheduling",
     "haven.web.portal",
     "haven.web.receipts",
     "haven.web.isolation",
     "haven.web.apitokens",
+    "haven.web.statistics",
 ]
 
 MIDDLEWARE = [
