@@ -40,10 +40,16 @@ def test_the_index_before_any_release(client, db):
     assert "Nothing has been released yet." in text(client.get(reverse("statistics:index")))
 
 
-def test_the_quarter_page_lists_every_force(client, released):
+def test_the_quarter_page_compares_every_force_in_a_chart_and_its_table(client, released):
     page = text(client.get(reverse("statistics:quarter", args=["2026Q3"])))
     assert page.count(reverse("statistics:release", args=["2026Q3", "kent"])) == 1
     assert "Metropolitan Police Service" in page and "Dyfed-Powys Police" in page
+    assert page.count('<svg role="img"') == 1
+    assert "Requests to share information with Immigration Enforcement, every force" in page
+    assert page.count('<tr class="govuk-table__row">') == 1 + 43  # header and a row a force
+    met = dict(released["metropolitan"].counts)["recipient:immigration_enforcement"]
+    interval = released["metropolitan"].interval
+    assert f"{max(0, met - interval)} to {max(0, met + interval)}" in page
 
 
 def test_the_release_page_has_a_chart_and_a_table_per_histogram(client, released):

@@ -149,6 +149,33 @@ def release_histograms(release: Release) -> list[Histogram]:
     ]
 
 
+@dataclass(frozen=True)
+class ForceCell:
+    """One category's published count for one force (the quarter page's comparison)."""
+
+    force_name: str
+    force_code: str
+    count: int
+    low: int
+    high: int
+
+
+NATIONAL_KEY = "recipient:immigration_enforcement"
+"""The category the quarter page compares across forces: requests to share information
+with Immigration Enforcement."""
+
+
+def forces_cells(releases: list[Release], *, key: str = NATIONAL_KEY) -> list[ForceCell]:
+    """`key`'s published count in each release, in the releases' order."""
+    cells = []
+    for release in releases:
+        cell = next(cell for cell in release_cells(release) if cell.key == key)
+        cells.append(
+            ForceCell(release.force.name, release.force.code, cell.count, cell.low, cell.high)
+        )
+    return cells
+
+
 def released_quarters() -> list[dict]:
     """Each quarter with a release, newest first, with how many forces it covers."""
     return [

@@ -7,11 +7,12 @@ import io
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from haven.privacy.statistics import CONFIDENCE, MECHANISM
 from haven.web.statistics import selectors
-from haven.web.statistics.charts import histogram_svg
+from haven.web.statistics.charts import forces_svg, histogram_svg
 from haven.web.statistics.models import Release
 
 PRIVACY_UNIT = (
@@ -46,10 +47,20 @@ def _releases(quarter: str) -> list[Release]:
 
 @require_safe
 def quarter_view(request: HttpRequest, quarter: str) -> HttpResponse:
+    releases = _releases(quarter)
+    title = _("Requests to share information with Immigration Enforcement")
+    cells = selectors.forces_cells(releases)
     return render(
         request,
         "statistics/quarter.html",
-        {**_context(), "quarter": quarter, "releases": _releases(quarter)},
+        {
+            **_context(),
+            "quarter": quarter,
+            "releases": releases,
+            "national_title": title,
+            "national": zip(releases, cells, strict=True),
+            "national_svg": forces_svg(cells, title=title, quarter=quarter),
+        },
     )
 
 
