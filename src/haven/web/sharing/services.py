@@ -577,3 +577,56 @@ def _notify_subject(request: DecisionRequest) -> None:
 
     notify_reporter(request)
     _step(request, "subject_notified", None)
+
+
+# --- a policy version's impact (haven.web.governance) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Redecided:
+    """How a force's recent requests would be decided under another policy: counts only
+    (nothing about any person leaves this function)."""
+
+    checked: int
+    changed: int
+    now_allowed: int
+    now_denied: int
+    unreadable: int
+    """Requests whose case could not be opened (their report was destroyed)."""
+
+
+def requests_redecided(*, force: Any, policy: Any, by: User, limit: int = 500) -> Redecided:
+    """Re-decide the case of each of `force`'s `limit` most recent requests under
+    `policy` (a CompiledPolicy) and count how many decisions would change. Each case is
+    opened from the sealed compartment, so each opening is ledgered (`sealed_access`,
+    reason "policy_impact"); only counts are returned.
+
+    Raises:
+        PermissionDenied: `by` may not manage `force`'s policy.
+    """
+    if not can(user=by, capability=Capability.MANAGE_POLICY, force=force):
+        raise PermissionDenied
+    requests = (
+        DecisionRequest.objects.filter(force=force)
+        .select_related("report", "person")
+        .order_by("-requested_at", "-id")[:limit]
+    )
+    checked = changed = now_allowed = now_denied = unreadable = 0
+    with transaction.atomic(), ledger_batch():
+        for request in requests:
+            if request.report.destroyed:
+                unreadable += 1
+                continue
+            case = json.loads(open_sealed_field(request, "case"))
+            _sealed_access(
+                request.report, request.person, request_pseudonym(request), "policy_impact", by
+            )
+            checked += 1
+            decision = policy.decide(case).decision
+            if decision != request.decision:
+                changed += 1
+                if decision == "allow":
+                    now_allowed += 1
+                else:
+                    now_denied += 1
+    return Redecided(checked, changed, now_allowed, now_denied, unreadable)
