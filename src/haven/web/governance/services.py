@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.ledger.kinds import (
     PolicyVersionDrafted,
@@ -50,9 +51,11 @@ def _require(user: User | None, force: Force) -> None:
 def check_policy_text(text: str, *, policy_id: str = "draft") -> None:
     """Load and compile `text` as Haven's engine would, or raise `PolicyTextError`."""
     if not text.strip():
-        raise PolicyTextError("Enter the policy's Cedar text.")
+        raise PolicyTextError(_("Enter the policy's Cedar text."))
     if len(text) > MAX_TEXT_LENGTH:
-        raise PolicyTextError(f"The policy text must be at most {MAX_TEXT_LENGTH} characters.")
+        raise PolicyTextError(
+            _("The policy text must be at most %(limit)s characters.") % {"limit": MAX_TEXT_LENGTH}
+        )
     try:
         compile_policy(load_policy_text(text, policy_id=policy_id))
     except PolicyError as error:
@@ -149,7 +152,7 @@ def version_draft_update(*, version: PolicyVersion, text: str, by: User) -> Poli
     """
     _require(by, version.force)
     if version.status != VersionStatus.DRAFT:
-        raise ValidationError("Only a draft can be edited; draft a new version instead.")
+        raise ValidationError(_("Only a draft can be edited; draft a new version instead."))
     text = text.replace("\r\n", "\n")
     check_policy_text(text)
     with transaction.atomic(), ledger_batch():
@@ -169,9 +172,9 @@ def version_sign_off(*, version: PolicyVersion, by: User, effective_at: datetime
     """
     _require(by, version.force)
     if version.status != VersionStatus.DRAFT:
-        raise ValidationError("This version has already been signed off or withdrawn.")
+        raise ValidationError(_("This version has already been signed off or withdrawn."))
     if timezone.is_naive(effective_at):
-        raise ValidationError({"effective_at": ["Give the effective date with its time zone."]})
+        raise ValidationError({"effective_at": [_("Give the effective date with its time zone.")]})
     now = timezone.now()
     with transaction.atomic(), ledger_batch():
         version.status = VersionStatus.AWAITING_SECOND_APPROVAL
@@ -205,10 +208,10 @@ def version_approve(*, version: PolicyVersion, by: User) -> PolicyVersion:
     """
     _require(by, version.force)
     if version.status != VersionStatus.AWAITING_SECOND_APPROVAL:
-        raise ValidationError("This version is not waiting for a second approval.")
+        raise ValidationError(_("This version is not waiting for a second approval."))
     if version.signed_off_by_id == by.pk:
         raise ValidationError(
-            "The second approver must be a different person from the DPO who signed it off."
+            _("The second approver must be a different person from the DPO who signed it off.")
         )
     now = timezone.now()
     with transaction.atomic(), ledger_batch():
@@ -241,7 +244,7 @@ def version_withdraw(*, version: PolicyVersion, by: User) -> PolicyVersion:
         VersionStatus.AWAITING_SECOND_APPROVAL,
         VersionStatus.APPROVED,
     ):
-        raise ValidationError("Only a version that is not yet in force can be withdrawn.")
+        raise ValidationError(_("Only a version that is not yet in force can be withdrawn."))
     with transaction.atomic(), ledger_batch():
         version.status = VersionStatus.WITHDRAWN
         version.ended_at = timezone.now()
@@ -285,7 +288,7 @@ def version_rollback(*, force: Force, by: User) -> PolicyVersion:
     _require(by, force)
     current, earlier = rollback_target(force=force)
     if current is None:
-        raise ValidationError("No version of your own is in force, so there is nothing to undo.")
+        raise ValidationError(_("No version of your own is in force, so there is nothing to undo."))
     if earlier is not None:
         text, base = earlier.text, earlier.base_policy
     else:
