@@ -236,3 +236,41 @@ def test_a_withdrawn_version_never_takes_effect(met, dpo, second_dpo):
         services.version_approve(version=version, by=second_dpo)
     assert force_active_version(force=met) is None
     assert policy_events()[-1]["kind"] == "policy_version_withdrawn"
+
+
+def test_a_sign_off_dated_in_the_past_is_refused_and_changes_nothing(client, met, dpo):
+    version = services.version_draft_create(force=met, text=shipped_text("firewall"), by=dpo)
+    sign_in(client, dpo)
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    for data in ({"effective_on": yesterday}, {"effective_on": "not a date"}, {}):
+        response = client.post(reverse("governance:sign-off", args=[met.code, 1]), data)
+        assert response.status_code == 400
+        assert "govuk-error-summary" in response.content.decode()
+    version.refresh_from_db()
+    assert version.status == VersionStatus.DRAFT and version.signed_off_by is None
+    assert [e["kind"] for e in policy_events()] == ["policy_version_drafted"]
+
+
+def test_editing_a_draft_changes_its_digest_and_is_ledgered(client, met, dpo):
+    version = services.version_draft_create(force=met, text=shipped_text("firewall"), by=dpo)
+    sign_in(client, dpo)
+    new_text = shipped_text("npcc-2018")
+    response = client.post(reverse("governance:edit", args=[met.code, 1]), {"text": new_text})
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert version.text == new_text
+    events = policy_events()
+    assert [e["kind"] for e in events] == ["policy_version_drafted"] * 2
+    assert events[-1]["payload"]["digest"] == version.digest != events[0]["payload"]["digest"]
+    # Once signed off, the text is fixed.
+    services.version_sign_off(version=version, by=dpo, effective_at=timezone.now())
+    response = client.get(reverse("governance:edit", args=[met.code, 1]))
+    assert response.status_code == 404
+
+
+def test_the_dpo_of_one_force_cannot_reach_another_forces_versions(client, kent, dpo):
+    services.version_draft_create(force=kent, text=shipped_text("firewall"), by=None)
+    sign_in(client, dpo)
+    assert client.get(reverse("governance:version", args=[kent.code, 1])).status_code == 404
+    assert client.post(reverse("governance:withdraw", args=[kent.code, 1])).status_code == 404
+    assert PolicyVersion.objects.get(force=kent).status == VersionStatus.DRAFT
