@@ -592,7 +592,8 @@ class Redecided:
     now_allowed: int
     now_denied: int
     unreadable: int
-    """Requests whose case could not be opened (their report was destroyed)."""
+    """Requests not re-decided: their report was destroyed, or their case no longer fits
+    the decision space."""
 
 
 def requests_redecided(*, force: Any, policy: Any, by: User, limit: int = 500) -> Redecided:
@@ -621,8 +622,12 @@ def requests_redecided(*, force: Any, policy: Any, by: User, limit: int = 500) -
             _sealed_access(
                 request.report, request.person, request_pseudonym(request), "policy_impact", by
             )
+            try:
+                decision = policy.decide(case).decision
+            except InvalidCaseError:  # a case recorded before the decision space changed
+                unreadable += 1
+                continue
             checked += 1
-            decision = policy.decide(case).decision
             if decision != request.decision:
                 changed += 1
                 if decision == "allow":
