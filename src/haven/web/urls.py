@@ -13,6 +13,7 @@ urlpatterns = [
     path("console/reports/", include("haven.web.reporting.urls")),
     path("console/requests/", include("haven.web.sharing.urls")),
     path("transparency/log/", include("haven.web.ledger.urls")),
+    path("transparency/", include("haven.web.transparency.urls")),
     path("oversight/", include("haven.web.oversight.urls")),
     path("governance/", include("haven.web.governance.urls")),
     path("statistics/", include("haven.web.statistics.urls")),

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "haven.web.receipts",
     "haven.web.isolation",
     "haven.web.apitokens",
+    "haven.web.transparency",
     "haven.web.statistics",
 ]
 
