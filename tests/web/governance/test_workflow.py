@@ -84,6 +84,7 @@ def test_sign_off_by_two_people_puts_the_version_in_force_and_the_portal_follows
     version.refresh_from_db()
     assert version.status == VersionStatus.ACTIVE
     assert version.second_approver == second_dpo
+    met.refresh_from_db()  # a request loads its force afresh; this one was loaded before
     assert force_active_policy(force=met).id == "metropolitan-v1"
 
     client.logout()

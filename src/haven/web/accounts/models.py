@@ -39,6 +39,10 @@ class Force(models.Model):
     active_policy = models.CharField(
         max_length=64, default=DEFAULT_ACTIVE_POLICY, validators=[validate_offerable_policy]
     )
+    # True once a stored version of the force's policy has been approved (kept so by
+    # `governance.models.PolicyVersion.save`). Until then the shipped `active_policy` is
+    # in force, and deciding a request reads no versions table: every decision asks.
+    has_approved_version = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]

@@ -30,6 +30,8 @@ def force_active_policy(*, force: Force) -> CompiledPolicy:
     when it has none, its shipped `Force.active_policy`."""
     from haven.web.governance.selectors import force_active_version, version_compiled
 
+    if not force.has_approved_version:
+        return _compiled(force.active_policy)
     version = force_active_version(force=force)
     if version is not None:
         return version_compiled(version)

@@ -10,6 +10,7 @@ the transparency pages publish every force's history.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +85,14 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.force.code} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        # The one place the force learns it has a version of its own to read.
+        if self.status in (VersionStatus.APPROVED, VersionStatus.ACTIVE):
+            if not self.force.has_approved_version:
+                Force.objects.filter(pk=self.force_id).update(has_approved_version=True)
+                self.force.has_approved_version = True
 
     @property
     def policy_id(self) -> str:
