@@ -35,7 +35,7 @@ def test_demo_twice_changes_nothing_the_second_time(db, capsys):
     assert main(["demo"]) == 0
     assert _counts() == first
     assert first["reports"] >= 20
-    assert first["users"] == 11
+    assert first["users"] == 12
     assert first["ledger entries"] >= 10
 
 
@@ -126,12 +126,12 @@ def test_demo_users_have_the_documented_demo_authenticator(db, capsys):
     assert DEMO_TOTP_SECRET in output
     assert f"oathtool --totp -b {DEMO_TOTP_SECRET}" in output
     devices = TOTPDevice.objects.filter(confirmed=True)
-    assert devices.count() == User.objects.count() == 11
+    assert devices.count() == User.objects.count() == 12
     key = bytes.fromhex(devices.first().key)
     assert key == base64.b32decode(DEMO_TOTP_SECRET)
     assert TOTP(key).token() is not None
     assert main(["demo"]) == 0
-    assert TOTPDevice.objects.count() == 11, "twice changes nothing"
+    assert TOTPDevice.objects.count() == 12, "twice changes nothing"
 
 
 def test_demo_refuses_production_settings_with_one_line(tmp_path):

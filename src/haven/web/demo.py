@@ -235,6 +235,28 @@ def _demo_user(username: str, first_name: str, last_name: str) -> tuple[User, bo
 
 
 @transaction.atomic
+def _demo_policy_history(force: Force) -> list[DemoLogin]:
+    """Two signed-off policy versions for one force (docs/governance.md): NPCC 2018, then
+    the inspectorate's recommendations, which stays in force. A second DPO signs."""
+    from haven.policy.registry import resolve_policy_path
+    from haven.web.governance import services as governance
+
+    second, _created = _demo_user("dpo2.wmp", "Second data protection officer", force.name)
+    account_services.membership_grant(user=second, force=force, role=Role.DPO)
+    login = [DemoLogin("dpo2.wmp", f"Second data protection officer, {force.name}")]
+    if force.policy_versions.exists():
+        return login
+    dpo = User.objects.get(username="dpo.wmp")
+    for policy_id in ("npcc-2018", "hmicfrs-2020"):
+        text = resolve_policy_path(policy_id)[1].read_text(encoding="utf-8")
+        version = governance.version_draft_create(
+            force=force, text=text, by=dpo, base_policy=policy_id
+        )
+        governance.version_sign_off(version=version, by=dpo, effective_at=datetime.now(UTC))
+        governance.version_approve(version=version, by=second)
+    return login
+
+
 def demo_load() -> DemoSummary:
     """Create the demo users, memberships and reports that do not exist yet."""
     forces = {short: Force.objects.get(code=code) for short, code in DEMO_FORCES.items()}
@@ -254,6 +276,8 @@ def demo_load() -> DemoSummary:
             user, _created = _demo_user(username, title, force.name)
             account_services.membership_grant(user=user, force=force, role=role)
             logins.append(DemoLogin(username, f"{title}, {force.name}"))
+
+    logins.extend(_demo_policy_history(forces["wmp"]))
 
     auditor, _created = _demo_user("auditor", "Inspector", "HMICFRS (demo)")
     for force in forces.values():
