@@ -91,3 +91,23 @@ def test_the_page_speaks_in_plain_words_not_codes(client):
     text = re.sub(r"<[^>]+>", " ", html)
     for code in ("status_check", "immigration_enforcement", "pnc_check", "default deny"):
         assert code not in text
+
+
+def test_the_changes_per_action_add_up_to_the_engines_count():
+    for step in reform_steps():
+        assert sum(row.more_protective for row in step.by_action) == step.more_protective
+        assert sum(row.less_protective for row in step.by_action) == step.less_protective
+    steps = {step.key: step for step in reform_steps()}
+    # The 2021 protocol pauses enforcement only; recommendation 1's sharing ban goes.
+    protocol = {row.action: row for row in steps["iemvp-2021"].by_action}
+    assert protocol["enforcement"].more_protective > 0
+    assert protocol["disclose"].less_protective > 0
+
+
+def test_a_relatives_situation_is_worded_about_them():
+    sentences = [s for step in reform_steps() for s in step.silent_examples]
+    family = [s for s in sentences if "family member named in your report" in s]
+    assert family
+    for sentence in family:
+        assert "against you" not in sentence and "arrest you" not in sentence
+        assert "about your immigration status" not in sentence

@@ -24,7 +24,9 @@ from functools import lru_cache
 from haven.policy.compiled import CompiledPolicy
 from haven.policy.diff import DiffRegion, PolicyDiff, diff
 from haven.policy.promises import check, load_promises
+from haven.policy.regions import box_count
 from haven.policy.registry import PRACTICE_BASELINE, load_compiled_policy
+from haven.policy.space import ATTRIBUTE_BY_NAME, ATTRIBUTE_NAMES
 from haven.web.transparency.words import region_sentence, silent_sentence
 
 NOT_STATED_SHOWN = 5
@@ -132,6 +134,15 @@ class Change:
 
 
 @dataclass(frozen=True)
+class ActionChange:
+    """How many situations of one action a step refuses or allows anew."""
+
+    action: str
+    more_protective: int
+    less_protective: int
+
+
+@dataclass(frozen=True)
 class AgainstPractice:
     changed: int
     more_protective: int
@@ -159,6 +170,9 @@ class ReformStep:
     only_before: int
     only_after: int
     changes: tuple[Change, ...]
+    by_action: tuple[ActionChange, ...]
+    """The changes per action (PNC check, status check, disclosure, arrest,
+    enforcement), only the actions that change."""
     silent_examples: tuple[str, ...]
     promises_gained: tuple[str, ...]
     promises_lost: tuple[str, ...]
@@ -189,6 +203,22 @@ def _silent_counts(result: PolicyDiff) -> tuple[int, int]:
     """(stated by the earlier side only, stated by the later side only)."""
     only_before = sum(r.count for r in result.not_stated_regions if r.silent == "b")
     return only_before, result.not_stated - only_before
+
+
+def by_action(regions: tuple[DiffRegion, ...]) -> tuple[ActionChange, ...]:
+    """The changed situations per action: each region's points split by its actions."""
+    actions = ATTRIBUTE_BY_NAME["action"].values
+    axis = ATTRIBUTE_NAMES.index("action")
+    rows = []
+    for index, action in enumerate(actions):
+        counts = {"deny": 0, "allow": 0}
+        for region in regions:
+            if index in region.box[axis]:
+                box = region.box[:axis] + ((index,),) + region.box[axis + 1 :]
+                counts[region.to_decision] += box_count(box)
+        if counts["deny"] or counts["allow"]:
+            rows.append(ActionChange(str(action), counts["deny"], counts["allow"]))
+    return tuple(rows)
 
 
 def _held(policy: CompiledPolicy) -> dict[str, bool]:
@@ -254,6 +284,7 @@ def _step(definition: StepDefinition) -> ReformStep:
         only_before=only_before,
         only_after=only_after,
         changes=changes,
+        by_action=by_action(result.regions),
         silent_examples=tuple(
             _silent_words(region, before=definition.before, after=definition.after)
             for region in result.not_stated_regions[:NOT_STATED_SHOWN]

@@ -8,10 +8,12 @@ disclosure to someone other than Immigration Enforcement) are worded here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from haven.policy.diff import DiffRegion
 from haven.policy.notice import IE_RECIPIENT, describe_condition
+from haven.policy.notice import _about_them as notice_about_them
 from haven.policy.space import ATTRIBUTE_BY_NAME, ATTRIBUTES, Value
 
 ACTION_WORDS = {
@@ -87,21 +89,40 @@ def conditions(when: dict[str, list[Value]]) -> list[str]:
     return clauses
 
 
+def _about_them(text: str) -> str:
+    """A phrase about the reader, about a relative named in their report instead (the
+    notice's rewriting, plus "about you" in the actions worded here)."""
+    return notice_about_them(re.sub(r"\babout you\b", "about them", text))
+
+
+def _family_only(when: dict[str, list[Value]]) -> bool:
+    return when.get("role") == ["family_member"]
+
+
+def _parts(when: dict[str, list[Value]]) -> tuple[str, list[str]]:
+    """(the actions, the clauses), about "them" where the region is a relative's."""
+    actions, clauses = _actions(when), conditions(when)
+    if _family_only(when):
+        # The role clause comes first and already says whom it is about.
+        return _about_them(actions), clauses[:1] + [_about_them(c) for c in clauses[1:]]
+    return actions, clauses
+
+
 def region_sentence(region: DiffRegion) -> str:
     """One sentence, to "you" as the notice speaks: what changes (allowed → refused or
     back), and where."""
     when = region.when
     direction = DIRECTION.get((region.from_decision, region.to_decision), "Decided differently")
-    clauses = conditions(when)
+    actions, clauses = _parts(when)
     where = f" when {join_and(clauses)}" if clauses else ", whatever the situation"
-    return f"{direction}: {_actions(when)}{where}."
+    return f"{direction}: {actions}{where}."
 
 
 def silent_sentence(region: DiffRegion, *, stated_by: str) -> str:
     """One sentence for a region only one side states (`stated_by` names that side)."""
     when = region.when
-    clauses = conditions(when)
+    actions, clauses = _parts(when)
     where = f" when {join_and(clauses)}" if clauses else ""
     stated = region.to_decision if region.silent == "a" else region.from_decision
     verdict = "allowed" if stated == "allow" else "refused"
-    return f"Only {stated_by} says ({verdict}): {_actions(when)}{where}."
+    return f"Only {stated_by} says ({verdict}): {actions}{where}."
