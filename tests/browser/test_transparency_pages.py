@@ -31,6 +31,7 @@ def forces(transactional_db) -> None:
     [
         ("/transparency/", "national"),
         ("/transparency/forces/metropolitan/", "force"),
+        ("/transparency/forces/kent/", "force-with-no-version"),
         ("/transparency/reforms/", "reforms"),
         ("/forces/", "force-index"),
     ],

@@ -98,3 +98,12 @@ def test_the_force_index_links_to_each_force_page(client, all_forces):
     for force in all_forces:
         assert reverse("transparency:force", args=[force.code]) in html
     assert reverse("transparency:index") in html
+
+
+def test_the_national_page_sets_practice_as_found_beside_the_forces(client, all_forces):
+    from haven.policy.registry import PRACTICE_BASELINE, load_compiled_policy
+
+    html = client.get(reverse("transparency:index")).content.decode()
+    results = check(load_compiled_policy(PRACTICE_BASELINE), load_promises())
+    held = sum(result.holds for result in results)
+    assert f"keeps {held} of the {len(results)} promises" in html

@@ -22,6 +22,7 @@ def index_view(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "chart": promises_per_force_svg(rows),
             "on_shipped": sum(1 for row in rows if row.version_number is None),
+            "practice": practice_summary(),
         },
     )
 
