@@ -181,8 +181,12 @@ class ReformStep:
 
 
 @lru_cache(maxsize=16)
-def _policy(policy_id: str) -> CompiledPolicy:
+def shipped_policy(policy_id: str) -> CompiledPolicy:
+    """A shipped policy, compiled once per process."""
     return load_compiled_policy(policy_id)
+
+
+_policy = shipped_policy
 
 
 def policy_name(policy_id: str) -> str:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from haven.policy import CompiledPolicy, compile_policy, load_compiled_policy, load_policy_text
+from haven.policy import CompiledPolicy, compile_policy, load_policy_text
 from haven.policy.diff import diff
 from haven.policy.promises import check, load_promises
 from haven.web.accounts.models import Force
@@ -29,7 +29,7 @@ from haven.web.governance.selectors import (
 from haven.web.ledger.models import LedgerCheckpoint
 from haven.web.ledger.selectors import checkpoint_latest
 from haven.web.portal.information import PolicyInformation, policy_information
-from haven.web.transparency.reforms import POLICY_NAMES, RuleCitation
+from haven.web.transparency.reforms import POLICY_NAMES, RuleCitation, shipped_policy
 from haven.web.transparency.words import region_sentence
 
 PUBLISHED_STATUSES = (VersionStatus.APPROVED, VersionStatus.ACTIVE, VersionStatus.SUPERSEDED)
@@ -155,11 +155,23 @@ def _compiled_of(version: PolicyVersion) -> CompiledPolicy:
     return _compiled_version(version.digest, version.policy_id, version.text)
 
 
-@lru_cache(maxsize=1024)
+_CHANGES: dict[tuple[str, str, int | None], VersionChange] = {}
+
+
 def _version_change(
     before: CompiledPolicy, after: CompiledPolicy, against_number: int | None
 ) -> VersionChange:
-    # Keyed by the compiled policies (their ids carry the force and version number).
+    """What `after` changed against `before`, once per pair of texts per process (the
+    cache holds the small result, keyed by the texts' digests, never the tables)."""
+    key = (before.policy.digest, after.policy.digest, against_number)
+    if key not in _CHANGES:
+        _CHANGES[key] = _compute_version_change(before, after, against_number)
+    return _CHANGES[key]
+
+
+def _compute_version_change(
+    before: CompiledPolicy, after: CompiledPolicy, against_number: int | None
+) -> VersionChange:
     result = diff(before, after)
     tighter = sum(r.count for r in result.regions if r.to_decision == "deny")
     held_before = {r.promise.id: r.holds for r in check(before, load_promises())}
@@ -197,7 +209,7 @@ def _history(force: Force) -> tuple[HistoryRow, ...]:
         compiled = _compiled_of(version)
         if previous is None:
             # Before its first published version a force is on its shipped policy.
-            previous = load_compiled_policy(force.active_policy)
+            previous = shipped_policy(force.active_policy)
         change = _version_change(previous, compiled, previous_number)
         status = effective_status(version, at=now)
         rows.append(
@@ -226,7 +238,7 @@ def force_page(*, force: Force) -> ForcePage:
             RuleCitation(summary=rule.summary, source=rule.source) for rule in compiled.policy.rules
         ),
         history=_history(force),
-        shipped_title=load_compiled_policy(force.active_policy).policy.title,
+        shipped_title=shipped_policy(force.active_policy).policy.title,
         checkpoint=checkpoint_latest(),
     )
 
