@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_force_active_policy'),
+        ("accounts", "0003_force_active_policy"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='force',
-            name='has_approved_version',
+            model_name="force",
+            name="has_approved_version",
             field=models.BooleanField(default=False),
         ),
     ]
