@@ -53,9 +53,10 @@ def policy_information(compiled: CompiledPolicy) -> PolicyInformation:
     return _information(compiled.id, compiled.version, compiled)
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=128)
 def _information(policy_id: str, version: str, compiled: CompiledPolicy) -> PolicyInformation:
     # The cache key is the id and version: a force switching policy gets the other entry.
+    # 128 holds every force's version in force (43) with room for their histories.
     catalogue = load_promises()
     results = check(compiled, catalogue)
     document = notice(compiled, catalogue)
