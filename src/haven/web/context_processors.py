@@ -8,16 +8,26 @@ from django.utils.translation import gettext as _
 
 
 def navigation(request: HttpRequest) -> dict:
-    items = [(_("Police forces"), reverse("accounts:force-index"))]
+    """The service navigation: the public pages, then what the signed-in user's roles
+    let them do (read from `capabilities_by_force`, one query a request)."""
+    items = [
+        (_("Police forces"), reverse("accounts:force-index")),
+        (_("Policies compared"), reverse("transparency:index")),
+        (_("Statistics"), reverse("statistics:index")),
+    ]
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
-        from haven.web.accounts.permissions import Capability, forces_where
+        from haven.web.accounts.permissions import Capability, capabilities_by_force
 
-        items += [
-            (_("Your work"), reverse("accounts:home")),
-            (_("Reports"), reverse("reporting:report-index")),
-        ]
-        if forces_where(user=request.user, capability=Capability.APPROVE_DECISIONS).exists():
+        granted: set[Capability] = set()
+        for capabilities in capabilities_by_force(user=request.user).values():
+            granted |= capabilities
+        items.append((_("Your work"), reverse("accounts:home")))
+        if Capability.VIEW_REPORTS in granted:
+            items.append((_("Reports"), reverse("reporting:report-index")))
+        if Capability.APPROVE_DECISIONS in granted:
             items.append((_("Approvals"), reverse("sharing:approvals")))
+        if Capability.MANAGE_POLICY in granted:
+            items.append((_("Policy versions"), reverse("governance:index")))
     current = request.path
     return {
         "navigation": [

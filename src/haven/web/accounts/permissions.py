@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from haven.web.accounts.models import Force, Role, User
 
@@ -24,6 +25,18 @@ class Capability(StrEnum):
     VERIFY_LEDGER = "verify_ledger"
     VIEW_STATISTICS = "view_statistics"
 
+
+CAPABILITY_LABELS: dict[Capability, str] = {
+    Capability.VIEW_REPORTS: _("read the force's reports"),
+    Capability.RECORD_REPORTS: _("record reports"),
+    Capability.REQUEST_DECISIONS: _("ask for checks and disclosures"),
+    Capability.APPROVE_DECISIONS: _("approve or refuse requests"),
+    Capability.MANAGE_POLICY: _("draft and sign off policy versions"),
+    Capability.ANSWER_SUBJECT_ACCESS: _("answer subject access requests"),
+    Capability.VERIFY_LEDGER: _("audit the ledger"),
+    Capability.VIEW_STATISTICS: _("read the statistics"),
+}
+"""What each capability lets a person do, in words for their home page."""
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.OFFICER: frozenset(

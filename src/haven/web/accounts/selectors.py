@@ -11,6 +11,7 @@ from haven.policy import CompiledPolicy, load_compiled_policy
 from haven.web.accounts.models import AdvocateOrganisation, Force, Membership, User
 from haven.web.accounts.permissions import (
     ADVOCATE_CAPABILITIES,
+    CAPABILITY_LABELS,
     AdvocateCapability,
     Capability,
     capabilities_in_force,
@@ -49,6 +50,10 @@ class ForceAccess:
     roles: list[str]
     capabilities: frozenset[Capability]
 
+    @property
+    def capability_labels(self) -> list[str]:
+        return [str(CAPABILITY_LABELS[c]) for c in Capability if c in self.capabilities]
+
 
 @dataclass(frozen=True)
 class UserAccess:
@@ -57,6 +62,11 @@ class UserAccess:
     forces: list[ForceAccess]
     organisations: list[AdvocateOrganisation]
     advocate_capabilities: frozenset[AdvocateCapability]
+
+    @property
+    def granted(self) -> frozenset[Capability]:
+        """Everything the user may do in some force."""
+        return frozenset().union(*(entry.capabilities for entry in self.forces))
 
 
 def user_access(*, user: User) -> UserAccess:

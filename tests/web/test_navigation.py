@@ -1,0 +1,38 @@
+"""Each role reaches its own pages from the navigation and its home page, in words:
+never a capability's code, never a link to a page the role cannot use."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from haven.web.accounts.permissions import Capability
+
+
+def _links(client, user) -> str:  # type: ignore[no-untyped-def]
+    client.force_login(user)
+    return client.get(reverse("accounts:home")).content.decode()
+
+
+def test_everyone_is_offered_the_public_comparison_and_statistics(client, db):
+    page = client.get(reverse("start")).content.decode()
+    assert f'href="{reverse("transparency:index")}"' in page
+    assert f'href="{reverse("statistics:index")}"' in page
+
+
+def test_a_dpo_reaches_the_policy_versions_and_an_officer_does_not(client, dpo, officer):
+    versions = f'href="{reverse("governance:index")}"'
+    assert versions in _links(client, dpo)
+    assert versions not in _links(client, officer)
+
+
+def test_an_auditor_is_not_offered_the_reports(client, auditor):
+    assert f'href="{reverse("reporting:report-index")}"' not in _links(client, auditor)
+
+
+@pytest.mark.parametrize("role", ["officer", "supervisor", "dpo", "auditor"])
+def test_the_home_page_says_what_a_role_may_do_in_words(client, request, role):
+    page = _links(client, request.getfixturevalue(role))
+    for capability in Capability:
+        assert f">{capability.value}<" not in page
+        assert f" {capability.value}" not in page
