@@ -56,8 +56,9 @@ gettext: ## GNU gettext for `make messages` (installed with apt-get when run as 
 			echo "gettext is missing: 'sudo apt-get install gettext' enables make messages."; exit 1; \
 		fi; }
 
-# The portal's strings only: staff pages stay in English (docs/translations.md).
-MESSAGES_IGNORE := accounts reporting ledger oversight sharing scheduling benchpeer api settings static locale node_modules
+# The portal's strings only: staff pages, and for now the public oversight pages
+# (transparency, statistics), stay in English (docs/translations.md).
+MESSAGES_IGNORE := accounts reporting ledger oversight sharing scheduling benchpeer api apitokens isolation governance transparency statistics subjectaccess settings static locale node_modules
 .PHONY: messages
 messages: install gettext ## extract the portal's strings into the catalogues (src/haven/web/locale) and compile them
 	$(PYTHON) -m haven.web.portal.policy_texts_build
