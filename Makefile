@@ -62,10 +62,10 @@ MESSAGES_IGNORE := accounts reporting ledger oversight sharing scheduling benchp
 .PHONY: messages
 messages: install gettext ## extract the portal's strings into the catalogues (src/haven/web/locale) and compile them
 	$(PYTHON) -m haven.web.portal.policy_texts_build
-	cd src/haven/web && DJANGO_SETTINGS_MODULE=haven.web.settings.test ../../../$(PYTHON) -m django makemessages \
+	cd src/haven/web && DJANGO_SETTINGS_MODULE=haven.web.settings.test ../../../$(PYTHON) -P -m django makemessages \
 		--no-obsolete --add-location=file $(foreach d,$(MESSAGES_IGNORE),--ignore=$(d)) \
 		$(foreach l,cy pl ro ur ar bn,--locale=$(l))
-	cd src/haven/web && DJANGO_SETTINGS_MODULE=haven.web.settings.test ../../../$(PYTHON) -m django compilemessages
+	cd src/haven/web && DJANGO_SETTINGS_MODULE=haven.web.settings.test ../../../$(PYTHON) -P -m django compilemessages
 
 .PHONY: run
 run: install ## migrate, load demo data, print the demo logins and serve on http://127.0.0.1:8000
