@@ -72,6 +72,9 @@ FORCE_SCOPED: tuple[ForceScoped, ...] = (
     _via_report("portal.ReceiptCode", "portal_receiptcode", advocates=True),
     _via_report("portal.Message", "portal_message", advocates=True),
     _via_report("portal.AdvocateConsent", "portal_advocateconsent", advocates=True),
+    _via_report(
+        "subjectaccess.SubjectAccessRequest", "subjectaccess_subjectaccessrequest", advocates=True
+    ),
     ForceScoped(
         model="sharing.DecisionRequest",
         table="sharing_decisionrequest",

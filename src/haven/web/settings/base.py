@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "haven.web.apitokens",
     "haven.web.transparency",
     "haven.web.statistics",
+    "haven.web.subjectaccess",
 ]
 
 MIDDLEWARE = [
