@@ -147,6 +147,33 @@ class CopyRequested(LedgerEvent):
 
 
 @dataclass(frozen=True)
+class SubjectAccessAnswered(LedgerEvent):
+    """The force's DPO answered a subject access request: `request` is the request's
+    pseudonym, `exemption` whether the immigration exemption (DPA 2018, Sch. 2 para. 4)
+    was applied (never the reason, which stays sealed), `sealed_opened` whether the
+    person's sealed notes were opened for the answer."""
+
+    KIND: ClassVar[str] = "subject_access_answered"
+    report: str
+    request: str
+    exemption: bool
+    sealed_opened: bool
+    by: str
+
+
+@dataclass(frozen=True)
+class SubjectAccessDownloaded(LedgerEvent):
+    """The answer to a subject access request was downloaded: `via` is receipt_code or
+    advocate, `by` "reporter" or the advocate's pseudonym."""
+
+    KIND: ClassVar[str] = "subject_access_downloaded"
+    report: str
+    request: str
+    via: str
+    by: str
+
+
+@dataclass(frozen=True)
 class SupportReferralChosen(LedgerEvent):
     """The reporter asked to be referred to support services (service codes)."""
 
@@ -407,6 +434,8 @@ EVENT_TYPES: tuple[type[LedgerEvent], ...] = (
     ReceiptCodeChanged,
     AdvocateConsentChanged,
     CopyRequested,
+    SubjectAccessAnswered,
+    SubjectAccessDownloaded,
     SupportReferralChosen,
     ReceiptIssued,
     Decision,
