@@ -157,3 +157,51 @@ def test_the_demo_release_happens_once(met):
     before = _state()
     assert statistics_demo_release() == []
     assert _state() == before
+
+
+def _answered(report, *, exempt: bool, at, status="answered"):
+    from haven.web.subjectaccess.models import SubjectAccessRequest
+
+    return SubjectAccessRequest.objects.create(
+        report=report,
+        person=report.people.get(role="victim"),
+        via="receipt_code",
+        due_on=at.date(),
+        status=status,
+        answered_at=at if status == "answered" else None,
+        exemption_applied=exempt,
+    )
+
+
+def test_subject_access_answers_are_counted_with_and_without_the_exemption(met, generous_budget):
+    """The same requests as the subject access app's selector, each for the person who
+    asked; ε = 1000, so each count is within ±1 of the true one."""
+    from haven.privacy.statistics import Quarter
+    from haven.web.statistics.selectors import _moment, release_contributions
+    from haven.web.subjectaccess.selectors import subject_access_answers
+
+    report, other = a_report(met), a_report(met)
+    _answered(report, exempt=False, at=IN_Q3)
+    _answered(other, exempt=False, at=IN_Q3)
+    _answered(other, exempt=True, at=IN_Q3)
+    _answered(report, exempt=True, at=IN_Q4)  # another quarter
+    _answered(report, exempt=False, at=IN_Q3, status="open")  # not answered
+
+    q3 = Quarter.parse("2026Q3")
+    ours = [
+        c
+        for c in release_contributions(force=met, quarter=q3)
+        if c.key.startswith("subject_access:")
+    ]
+    theirs = subject_access_answers(force=met, start=_moment(q3.start), end=_moment(q3.end))
+    assert len(ours) == len(theirs) == 3
+    assert sum(c.key.endswith("exemption") for c in ours) == sum(
+        a.exemption_applied for a in theirs
+    )
+
+    (release,) = [
+        r for r in statistics_release("2026Q3", epsilon=generous_budget) if r.force == met
+    ]
+    counts = _counts(release)
+    assert abs(counts["subject_access:answered"] - 2) <= 1
+    assert abs(counts["subject_access:answered_with_immigration_exemption"] - 1) <= 1

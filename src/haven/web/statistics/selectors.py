@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -23,8 +24,9 @@ DEFAULT_YEARLY_EPSILON = "1"
 """ε a force may spend in a calendar year unless `HAVEN_STATISTICS_YEARLY_EPSILON` says."""
 
 CONTRIBUTION_BOUND = 7
-"""Records kept per person within one report, per quarter: their report's offence category
-and two decision requests (action, recipient, decision each); later ones are not counted."""
+"""Records kept per person within one report, per quarter, in this order: their report's
+offence category, then decision requests about them (action, recipient, decision each),
+then subject access answers; later ones are not counted (so two requests fill it)."""
 
 _VICTIMS = (PersonRole.VICTIM, PersonRole.VICTIM_AND_SUSPECT)
 
@@ -53,7 +55,8 @@ def release_contributions(*, force: Force, quarter: Quarter) -> list[Contributio
       first victim (or first person; a report with no one is a unit of its own);
     - each decision request made in the quarter: its action, recipient and decision,
       counted for the person it is about;
-    - each subject access answer given in the quarter, when that part of Haven exists.
+    - each subject access request answered in the quarter: answered in full, or with the
+      immigration exemption applied, counted for the person who asked.
     """
     start, end = _moment(quarter.start), _moment(quarter.end)
     records: list[Contribution] = []
@@ -96,7 +99,36 @@ def _first_people(report_ids: list[int]) -> dict[int, int]:
 def _subject_access_records(
     *, force: Force, start: datetime, end: datetime
 ) -> Iterator[Contribution]:
-    return iter(())
+    """Each subject access request of `force` answered in [start, end), with or without
+    the immigration exemption, counted for the person who asked.
+
+    The same requests as `haven.web.subjectaccess.selectors.subject_access_answers` (a
+    test keeps them equal), read here with the person's id as well: that selector gives
+    only the exemption, and without the person no contribution bound could hold.
+    """
+    if not apps.is_installed("haven.web.subjectaccess"):
+        return
+    from haven.web.subjectaccess.models import Status, SubjectAccessRequest
+
+    rows = list(
+        SubjectAccessRequest.objects.filter(
+            report__force=force,
+            status=Status.ANSWERED,
+            answered_at__gte=start,
+            answered_at__lt=end,
+        )
+        .order_by("answered_at", "id")
+        .values_list("report_id", "person_id", "exemption_applied")
+    )
+    first_person = _first_people(
+        sorted({report_id for report_id, person_id, _ in rows if person_id is None})
+    )
+    for report_id, person_id, exempt in rows:
+        if person_id is None:  # the person was removed from the report since
+            person_id = first_person.get(report_id)
+        unit = ("person", person_id) if person_id is not None else ("report", report_id)
+        value = categories.SUBJECT_ACCESS_EXEMPT if exempt else categories.SUBJECT_ACCESS_ANSWERED
+        yield Contribution(unit, categories.key_for("subject_access", value))
 
 
 # --- what has been published -------------------------------------------------------------
