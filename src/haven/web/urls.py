@@ -17,6 +17,7 @@ urlpatterns = [
     path("oversight/", include("haven.web.oversight.urls")),
     path("governance/", include("haven.web.governance.urls")),
     path("statistics/", include("haven.web.statistics.urls")),
+    path("subject-access/", include("haven.web.subjectaccess.urls")),
     path("api/v1/", api.urls),
     # The paths before v1 (the ledger's proofs): 308 to their /api/v1/ twins.
     path("api/ledger/<path:rest>", legacy_redirect, {"area": "ledger/"}),

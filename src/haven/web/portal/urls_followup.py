@@ -11,6 +11,7 @@ urlpatterns = [
     path("new-code", views.followup_code_replace_view, name="followup-code-replace"),
     path("withdraw-consent", views.followup_consent_revoke_view, name="followup-consent-revoke"),
     path("copy", views.followup_copy_view, name="followup-copy"),
+    path("copy/<int:pk>/answer", views.followup_copy_download_view, name="followup-copy-download"),
     path("sign-out", views.followup_sign_out_view, name="followup-sign-out"),
     path("advocate/", views.advocate_index_view, name="followup-advocate-index"),
     path("advocate/<str:reference>/", views.advocate_show_view, name="followup-advocate-show"),
@@ -20,6 +21,11 @@ urlpatterns = [
         name="followup-advocate-message",
     ),
     path("advocate/<str:reference>/copy", views.advocate_copy_view, name="followup-advocate-copy"),
+    path(
+        "advocate/<str:reference>/copy/<int:pk>/answer",
+        views.advocate_copy_download_view,
+        name="followup-advocate-copy-download",
+    ),
     path(
         "advocate/<str:reference>/new-code",
         views.advocate_code_replace_view,

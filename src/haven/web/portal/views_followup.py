@@ -49,7 +49,6 @@ from haven.web.portal.selectors import (
 from haven.web.portal.services import (
     MAX_MESSAGE_CHARACTERS,
     consent_revoke_by_reporter,
-    copy_request,
     draft_discard,
     message_from_advocate,
     message_from_reporter,
@@ -58,6 +57,13 @@ from haven.web.portal.services import (
 )
 from haven.web.reporting.models import Report, Stage
 from haven.web.reporting.services import report_read
+from haven.web.subjectaccess.models import SubjectAccessRequest
+from haven.web.subjectaccess.selectors import requests_for_report
+from haven.web.subjectaccess.services import (
+    answer_download,
+    request_by_advocate,
+    request_by_reporter,
+)
 from haven.web.views import public_portal
 
 TEMPLATES = "portal/followup/"
@@ -175,6 +181,7 @@ def _show_context(report: Report, **extra: Any) -> dict[str, Any]:
         "log": disclosure_log(report),
         "consent": consent if consent is not None and consent.active else None,
         "max_message": MAX_MESSAGE_CHARACTERS,
+        "access_requests": requests_for_report(report=report),
         **extra,
     }
 
@@ -279,10 +286,34 @@ def followup_copy_view(request: HttpRequest, report: Report) -> HttpResponse:
     if not throttle.take("message", request):
         return _too_many(request, "message")
     try:
-        copy_request(report=report)
+        request_by_reporter(report=report)
     except ValidationError:
         return redirect("portal:followup-show")
-    return HttpResponseRedirect(reverse("portal:followup-show") + "?done=copy#messages")
+    return HttpResponseRedirect(reverse("portal:followup-show") + "?done=copy#access")
+
+
+def _pdf(pdf: bytes, report: Report) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"haven-{report.reference.lower()}-your-information.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@public_portal
+@require_http_methods(["GET"])
+def followup_copy_download_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download the DPO's answer to the reporter's request (ledgered)."""
+    report, why = _followed(request)
+    if report is None:
+        return _start(why)
+    sar = SubjectAccessRequest.objects.filter(report=report, pk=pk).first()
+    if sar is None:
+        raise Http404
+    try:
+        pdf = answer_download(sar=sar)
+    except ValidationError:
+        raise Http404 from None
+    return _pdf(pdf, report)
 
 
 @public_portal
@@ -333,6 +364,8 @@ def _advocate_context(request: HttpRequest, consent: AdvocateConsent, **extra: A
         context["log"] = disclosure_log(report)
     if context["show_messages"]:
         context["messages_list"] = report_messages(report=report)
+    if ConsentScope.REQUEST_COPY in scopes:
+        context["access_requests"] = requests_for_report(report=report)
     if scopes & {ConsentScope.SEE_UPDATES, ConsentScope.EXCHANGE_MESSAGES}:
         # The victim sees in their log that their advocate looked at their report.
         report_read(report=report, reader=request.user, reader_role="advocate")
@@ -381,10 +414,28 @@ def advocate_message_view(request: HttpRequest, reference: str) -> HttpResponse:
 def advocate_copy_view(request: HttpRequest, reference: str) -> HttpResponse:
     consent = _consent_or_404(request, reference)
     try:
-        copy_request(report=consent.report, advocate=request.user)
+        request_by_advocate(report=consent.report, advocate=request.user)
     except ValidationError:
         return _advocate_show(reference, "")
     return _advocate_show(reference, "copy")
+
+
+@public_portal
+@login_required
+@require_http_methods(["GET"])
+def advocate_copy_download_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """Download the answer for the victim, when their consent allows copies (ledgered)."""
+    consent = _consent_or_404(request, reference)
+    if not consent.allows(ConsentScope.REQUEST_COPY):
+        raise PermissionDenied("The victim's consent does not allow this.")
+    sar = SubjectAccessRequest.objects.filter(report=consent.report, pk=pk).first()
+    if sar is None:
+        raise Http404
+    try:
+        pdf = answer_download(sar=sar, advocate=request.user)
+    except ValidationError:
+        raise Http404 from None
+    return _pdf(pdf, consent.report)
 
 
 @public_portal

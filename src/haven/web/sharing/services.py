@@ -45,6 +45,7 @@ from haven.web.ledger.services import ledger_batch, ledger_pseudonym, ledger_rec
 from haven.web.reporting.models import Report, ReportPerson, SealedNote, Stage
 from haven.web.reporting.services import person_pseudonym, report_pseudonym, sealed_note_record
 from haven.web.sealing import open_sealed_field
+from haven.web.sharing.labels import STATUS_SOURCES, concern_label
 from haven.web.sharing.models import (
     Approval,
     DecisionRequest,
@@ -635,3 +636,53 @@ def requests_redecided(*, force: Any, policy: Any, by: User, limit: int = 500) -
                 else:
                     now_denied += 1
     return Redecided(checked, changed, now_allowed, now_denied, unreadable)
+
+
+# --- subject access (haven.web.subjectaccess) ------------------------------------------------
+
+
+def subject_access_pdf(
+    *,
+    report: Report,
+    person: ReportPerson | None,
+    request_seal: str,
+    withhold_sealed: bool,
+    by: User,
+    render: Any,
+) -> tuple[bytes, bool]:
+    """The PDF answering a subject access request, and whether sealed notes were opened.
+
+    The gateway's one door for subject access: the requester's own notes in the sealed
+    compartment (`person`'s, never the report's general notes or anyone else's) are
+    opened, and the opening ledgered (`sealed_access`, reason `subject_access`), unless
+    the DPO withholds them under the immigration exemption (`withhold_sealed`). `render`
+    (from `haven.web.subjectaccess`) turns the opened notes, as a list of
+    `{"concern", "source", "note"}` labels, into the document's HTML, which is printed
+    like the gateway's packages: no base URL, and a fetcher that refuses every URL.
+    The caller holds the transaction and checks the DPO's capability.
+    """
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    notes: list[dict[str, str]] = []
+    opened = False
+    if person is not None and not withhold_sealed:
+        rows = list(SealedNote.objects.filter(report=report, person=person).order_by("recorded_at"))
+        for row in rows:
+            notes.append(
+                {
+                    "concern": concern_label(open_sealed_field(row, "status_concern")),
+                    "source": STATUS_SOURCES.get(open_sealed_field(row, "status_source"), ""),
+                    "note": open_sealed_field(row, "note"),
+                }
+            )
+        if rows:
+            opened = True
+            _sealed_access(report, person, request_seal, "subject_access", by)
+
+    class FetchNothing(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            raise ValueError("a subject access answer loads nothing")
+
+    html = HTML(string=render(notes), base_url=None, url_fetcher=FetchNothing())
+    return html.write_pdf(), opened

@@ -55,3 +55,8 @@ def request_get(*, user: User, pk: int) -> SubjectAccessRequest:
 def requests_for_report(*, report: Report) -> list[SubjectAccessRequest]:
     """A report's requests, newest first (for its follow-up pages)."""
     return list(report.subject_access.order_by("-requested_at", "-id"))
+
+
+def exemption_reason(sar: SubjectAccessRequest) -> str:
+    """The DPO's recorded reason for the exemption (the DPO's page only; never the ledger)."""
+    return sar.unseal_text("exemption_reason")
