@@ -17,6 +17,7 @@ from haven.web.accounts import services as account_services
 from haven.web.accounts.models import AdvocateOrganisation, Force, Role, User
 from haven.web.reporting.models import Channel, Report, Stage
 from haven.web.reporting.services import PersonInReport, report_create, report_stage_change
+from haven.web.statistics.services import statistics_demo_release
 
 # Demo only: printed by `make run`, never valid outside a demo database.
 DEMO_PASSWORD = "haven-demo-password"  # noqa: S105
@@ -317,6 +318,7 @@ def demo_load() -> DemoSummary:
         if stage != Stage.REPORT:
             report_stage_change(report=report, stage=Stage(stage))
         created += 1
+    statistics_demo_release()  # the demo reports' quarter, once: /statistics/ has a release
     if created:
         # Demo data is not real: publishing a checkpoint now, rather than at the next
         # scheduled signing, lets the transparency pages show the log at once.
