@@ -4,6 +4,7 @@ downloaded from the follow-up page; ledgered; nothing about other people goes in
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from haven.web.ledger.models import LedgerEntry
+from haven.web.ledger.selectors import entry_event
 from haven.web.portal.models import Message
 from haven.web.sharing.services import sealed_note_add
 from haven.web.subjectaccess import services as sa_services
@@ -177,6 +179,11 @@ def test_the_exemption_needs_a_reason_and_withholds_the_sealed_notes(
     assert "SEALED-MINE" not in html and "Schedule 2, paragraph 4" in html
     assert reason not in html  # the reason stays with the force
     assert reason in dpo_client.get(url).content.decode()
+    # The ledger holds a yes/no and pseudonyms, never the reason.
+    answered = LedgerEntry.objects.filter(kind="subject_access_answered").get()
+    payload = entry_event(answered)["payload"]
+    assert payload["exemption"] is True and payload["sealed_opened"] is False
+    assert reason not in json.dumps([entry_event(e) for e in LedgerEntry.objects.all()])
     # The statistics see only whether it was applied.
     now = timezone.now()
     answers = subject_access_answers(
