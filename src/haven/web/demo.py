@@ -258,6 +258,17 @@ def _demo_policy_history(force: Force) -> list[DemoLogin]:
     return login
 
 
+def _demo_subject_access() -> None:
+    """One open subject access request, so each DPO's queue at /subject-access/ shows
+    one for the force of the first demo report (asked once: the demo stays idempotent)."""
+    from haven.web.subjectaccess.models import SubjectAccessRequest
+    from haven.web.subjectaccess.services import request_by_reporter
+
+    report = Report.objects.filter(reference="HVN-DEMO-0001").first()
+    if report is not None and not SubjectAccessRequest.objects.filter(report=report).exists():
+        request_by_reporter(report=report)
+
+
 def demo_load() -> DemoSummary:
     """Create the demo users, memberships and reports that do not exist yet."""
     forces = {short: Force.objects.get(code=code) for short, code in DEMO_FORCES.items()}
@@ -318,6 +329,7 @@ def demo_load() -> DemoSummary:
         if stage != Stage.REPORT:
             report_stage_change(report=report, stage=Stage(stage))
         created += 1
+    _demo_subject_access()
     statistics_demo_release()  # the demo reports' quarter, once: /statistics/ has a release
     if created:
         # Demo data is not real: publishing a checkpoint now, rather than at the next
