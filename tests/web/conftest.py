@@ -180,3 +180,14 @@ def _empty_caches():
         cache.clear()
     forget_password_check_slots()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request leaves its language active in the thread (LocaleMiddleware activates it
+    and the test client does not reset it): each test starts in the site's default."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

@@ -20,10 +20,11 @@ def test_everyone_is_offered_the_public_comparison_and_statistics(client, db):
     assert f'href="{reverse("statistics:index")}"' in page
 
 
-def test_a_dpo_reaches_the_policy_versions_and_an_officer_does_not(client, dpo, officer):
-    versions = f'href="{reverse("governance:index")}"'
-    assert versions in _links(client, dpo)
-    assert versions not in _links(client, officer)
+@pytest.mark.parametrize("name", ["governance:index", "subjectaccess:index"])
+def test_a_dpo_reaches_their_pages_and_an_officer_does_not(client, dpo, officer, name):
+    link = f'href="{reverse(name)}"'
+    assert link in _links(client, dpo)
+    assert link not in _links(client, officer)
 
 
 def test_an_auditor_is_not_offered_the_reports(client, auditor):

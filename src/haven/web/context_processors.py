@@ -28,6 +28,8 @@ def navigation(request: HttpRequest) -> dict:
             items.append((_("Approvals"), reverse("sharing:approvals")))
         if Capability.MANAGE_POLICY in granted:
             items.append((_("Policy versions"), reverse("governance:index")))
+        if Capability.ANSWER_SUBJECT_ACCESS in granted:
+            items.append((_("Subject access"), reverse("subjectaccess:index")))
     current = request.path
     return {
         "navigation": [

@@ -269,3 +269,26 @@ def test_nothing_to_download_before_the_answer_and_not_another_reports(client, f
 def test_the_request_sends_the_force_a_message(following):
     sa_services.request_by_reporter(report=following)
     assert Message.objects.filter(report=following).count() == 1
+
+
+def test_the_reporters_disclosure_log_says_in_words_who_answered_and_what_was_opened(
+    following, dpo
+):
+    from haven.web.portal.disclosure_log import disclosure_log
+
+    sealed_note_add(
+        report=following,
+        person=following.people.get(role="victim"),
+        status_concern="doubt",
+        status_source="suspect",
+        note="He says she overstayed.",
+        by=_staff("officer-log", following.force, "officer"),
+    )
+    sar = sa_services.request_by_reporter(report=following)
+    sa_services.request_answer(sar=sar, by=dpo, exemption=False, reason="")
+
+    lines = [line.what for line in disclosure_log(following)]
+
+    assert "Your request for your information was answered." in lines
+    assert any("to answer your request for your information" in line for line in lines)
+    assert not any("Something else" in line for line in lines), lines

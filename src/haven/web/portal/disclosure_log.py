@@ -256,10 +256,42 @@ def _line(kind: str, p: dict[str, Any], decisions: dict[str, tuple[RuleCitation,
         }
         return what, _("A police officer"), decisions.get(p.get("request", ""), ())
     if kind == "sealed_access":
+        reason = p.get("reason", "")
+        if reason == "subject_access":
+            what = _(
+                "Sensitive information the police recorded about you was opened, to answer "
+                "your request for your information."
+            )
+            return what, _("The force's data protection officer"), ()
+        if reason == "policy_impact":
+            what = _(
+                "Sensitive information the police recorded about you was opened, to check how "
+                "a new version of the force's policy would have decided a request about you."
+            )
+            return what, _("The force's data protection officer"), ()
         what = _(
             "Sensitive information the police recorded about you was opened, for a decided request."
         )
         return what, _("A police officer"), decisions.get(p.get("request", ""), ())
+    if kind == "sealed_note_recorded":
+        what = _(
+            "A police officer recorded sensitive information about you. It is kept sealed, "
+            "and only a decision under the force's policy can open it."
+        )
+        return what, _("A police officer"), ()
+    if kind == "subject_access_answered":
+        what = (
+            _(
+                "Your request for your information was answered. Some information was "
+                "withheld, as the law allows; the answer says so."
+            )
+            if p.get("exemption")
+            else _("Your request for your information was answered.")
+        )
+        return what, _("The force's data protection officer"), ()
+    if kind == "subject_access_downloaded":
+        who = _("Your advocate") if p.get("via") == "advocate" else _("You")
+        return _("The answer to your request for your information was downloaded."), who, ()
     return _("Something else about your report was recorded."), police, ()
 
 
