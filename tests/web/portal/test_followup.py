@@ -350,3 +350,16 @@ def test_the_page_offers_the_promise_receipt_which_knows_this_report(client, fol
         "There is no report in this session"
         in client.get(reverse("receipts:offer")).content.decode()
     )
+
+
+def test_in_polish_the_stage_is_translated_and_the_month_takes_its_date_form(client, following):
+    from datetime import datetime
+
+    report, _code = following
+    report.received_at = datetime(2026, 3, 3, 12, 0, tzinfo=report.received_at.tzinfo)
+    report.save(update_fields=["received_at"])
+
+    page = client.get(SHOW, HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+
+    assert "Zgłoszone" in page and ">Reported<" not in page
+    assert "3 marca 2026" in page and "Marzec" not in page

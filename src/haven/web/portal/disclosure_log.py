@@ -110,9 +110,21 @@ STEP_WHO = {
 }
 
 
-def _stage(code: str) -> str:
+# A report's stages in the reporter's words. `reporting.Stage` holds the same English,
+# but the reporting app is staff-only and left out of the portal's catalogues, so the
+# portal names them here to have them translated (the follow-up pages show them too).
+STAGES = {
+    Stage.REPORT: gettext_lazy("Reported"),
+    Stage.INVESTIGATION: gettext_lazy("Under investigation"),
+    Stage.PROSECUTION: gettext_lazy("Prosecution"),
+    Stage.CONCLUDED: gettext_lazy("Concluded"),
+}
+
+
+def stage_label(code: str) -> str:
+    """The stage `code` in the reporter's language (the code itself if unknown)."""
     try:
-        return str(Stage(code).label)
+        return str(STAGES[Stage(code)])
     except ValueError:
         return code
 
@@ -183,8 +195,8 @@ def _line(kind: str, p: dict[str, Any], decisions: dict[str, tuple[RuleCitation,
         return str(what), str(READER_ROLES.get(role, police)), ()
     if kind == "report_stage_changed":
         what = _("Your report moved from “%(old)s” to “%(new)s”.") % {
-            "old": _stage(p.get("stage_from", "")),
-            "new": _stage(p.get("stage_to", "")),
+            "old": stage_label(p.get("stage_from", "")),
+            "new": stage_label(p.get("stage_to", "")),
         }
         return what, (_("Haven") if p.get("by") == "system" else police), ()
     if kind == "report_people_changed":

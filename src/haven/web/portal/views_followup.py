@@ -34,7 +34,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.web.accounts.permissions import is_advocate
 from haven.web.portal import codes, throttle
-from haven.web.portal.disclosure_log import disclosure_log
+from haven.web.portal.disclosure_log import disclosure_log, stage_label
 from haven.web.portal.models import AdvocateConsent, ConsentScope, ReceiptCode
 from haven.web.portal.selectors import (
     DRAFT_SESSION_KEY,
@@ -176,6 +176,7 @@ def _show_context(report: Report, **extra: Any) -> dict[str, Any]:
     consent = AdvocateConsent.objects.filter(report=report).select_related("organisation").first()
     return {
         "report": report,
+        "stage_label": stage_label(report.stage),
         "stage_words": _stage_words(report.stage),
         "messages_list": report_messages(report=report),
         "log": disclosure_log(report),
@@ -360,6 +361,7 @@ def _advocate_context(request: HttpRequest, consent: AdvocateConsent, **extra: A
     context["show_updates"] = ConsentScope.SEE_UPDATES in scopes
     context["show_messages"] = ConsentScope.EXCHANGE_MESSAGES in scopes
     if context["show_updates"]:
+        context["stage_label"] = stage_label(report.stage)
         context["stage_words"] = _stage_words(report.stage)
         context["log"] = disclosure_log(report)
     if context["show_messages"]:
