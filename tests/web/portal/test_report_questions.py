@@ -135,6 +135,9 @@ def test_where_can_be_skipped(client, met):
         ("/report/when", {"day": "31", "month": "2", "year": "2024"}, "must be a real date"),
         ("/report/when", {"day": "x", "month": "2", "year": "2024"}, "must be a real date"),
         ("/report/when", {"day": "3"}, "with a day, month and year"),
+        ("/report/when", {"day": "3", "month": "2", "year": "24"}, "must include 4 numbers"),
+        ("/report/when", {"day": "3", "month": "2", "year": "1066"}, "in 1900 or later"),
+        ("/report/when", {"day": "00003", "month": "2", "year": "2024"}, "must be a real date"),
         ("/report/when", {"roughly": "a" * 201}, "Roughly when must be 200 characters or fewer"),
         ("/report/offence", {"offence": "immigration"}, "Select what kind of crime it was"),
         ("/report/contact", {}, "Select how we may contact you"),
@@ -427,3 +430,11 @@ def test_no_question_page_has_a_conditional_reveal(client, advocate, met):
     for template in Path(haven.web.__file__).parent.glob("**/templates/**/*.html"):
         text = template.read_text(encoding="utf-8")
         assert "data-aria-controls" not in text and "__conditional" not in text, template
+
+
+def test_date_boxes_typed_too_long_get_one_message_about_the_date(client, met):
+    answered_up_to(client, "/report/when")
+    response = client.post("/report/when", {"day": "12345", "month": "12345", "year": "2024"})
+    page = response.content.decode()
+    assert page.count("must be a real date") == 2  # the summary's link and the field
+    assert "at most" not in page and "characters" not in page

@@ -117,9 +117,11 @@ class WhenForm(forms.Form):
     """The date, or roughly when: both boxes are on the page (no conditional reveal), and
     exactly one must be filled in. `clean` adds `kind` (and `date` for a date)."""
 
-    day = forms.CharField(required=False, max_length=4)
-    month = forms.CharField(required=False, max_length=4)
-    year = forms.CharField(required=False, max_length=6)
+    # No max_length here: a box typed too long gets the one message about the date
+    # (in `clean`), not a generic message for each box.
+    day = forms.CharField(required=False)
+    month = forms.CharField(required=False)
+    year = forms.CharField(required=False)
     roughly = forms.CharField(
         required=False,
         max_length=MAX_ROUGHLY_CHARACTERS,
@@ -147,14 +149,19 @@ class WhenForm(forms.Form):
         if not all(parts):
             self.add_error("day", _("Enter the date it happened, with a day, month and year"))
             return data
+        if len(parts[2]) != 4 and parts[2].isdigit():
+            self.add_error("day", _("The year must include 4 numbers, for example 2024"))
+            return data
         try:
+            if any(len(part) > 4 for part in parts):
+                raise ValueError("too long to be part of a date")
             day, month, year = (int(part) for part in parts)
             happened = date(year, month, day)
         except ValueError:
             self.add_error("day", _("The date it happened must be a real date"))
             return data
         if year < 1900:
-            self.add_error("day", _("The year must include 4 numbers, for example 2024"))
+            self.add_error("day", _("The date it happened must be in 1900 or later"))
         elif happened > timezone.localdate():
             self.add_error("day", _("The date it happened must be today or in the past"))
         else:
