@@ -27,8 +27,11 @@ def test_a_dpo_reaches_their_pages_and_an_officer_does_not(client, dpo, officer,
     assert link not in _links(client, officer)
 
 
-def test_an_auditor_is_not_offered_the_reports(client, auditor):
-    assert f'href="{reverse("reporting:report-index")}"' not in _links(client, auditor)
+def test_an_auditor_reaches_oversight_and_is_not_offered_the_reports(client, auditor, officer):
+    page = _links(client, auditor)
+    assert f'href="{reverse("oversight:index")}"' in page
+    assert f'href="{reverse("reporting:report-index")}"' not in page
+    assert f'href="{reverse("oversight:index")}"' not in _links(client, officer)
 
 
 @pytest.mark.parametrize("role", ["officer", "supervisor", "dpo", "auditor"])

@@ -30,6 +30,8 @@ def navigation(request: HttpRequest) -> dict:
             items.append((_("Policy versions"), reverse("governance:index")))
         if Capability.ANSWER_SUBJECT_ACCESS in granted:
             items.append((_("Subject access"), reverse("subjectaccess:index")))
+        if Capability.VERIFY_LEDGER in granted:
+            items.append((_("Oversight"), reverse("oversight:index")))
     current = request.path
     return {
         "navigation": [
