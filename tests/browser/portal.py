@@ -21,10 +21,9 @@ from haven.web.accounts import services as account_services
 from haven.web.accounts.forces import TERRITORIAL_FORCES
 from haven.web.accounts.models import AdvocateOrganisation, Force, Role, User
 from haven.web.demo import demo_totp_key
-from tests.browser.conftest import AXE
+from tests.browser.conftest import axe_violations  # noqa: F401 - the portal tests' import
 
 PASSWORD = "correct-horse-battery-staple"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 LANGUAGES = ["en", "cy", "pl", "ro", "ur", "ar", "bn"]
 RIGHT_TO_LEFT = {"ur", "ar"}
 
@@ -99,21 +98,6 @@ def sign_in(page, base: str, username: str) -> None:
 
 
 # --- axe ----------------------------------------------------------------------------------
-
-
-def axe_violations(page) -> list[str]:
-    """axe-core's WCAG 2.2 A and AA violations on the page as it is now, one line each."""
-    # Evaluated through DevTools, which the page's CSP does not govern.
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    return [
-        f"{violation['id']} at {node['target']}: {violation['help']}"
-        for violation in result["violations"]
-        for node in violation["nodes"]
-    ]
 
 
 # --- the walker ---------------------------------------------------------------------------

@@ -14,11 +14,10 @@ from haven.web.accounts.forces import TERRITORIAL_FORCES
 from haven.web.accounts.models import Force, Role
 from haven.web.demo import demo_totp_key
 from haven.web.governance import services
+from tests.browser.conftest import assert_page_is_healthy
+from tests.browser.portal import sign_in
 from tests.browser.test_pages_in_chromium import (
     PASSWORD,
-    _assert_page_is_healthy,
-    _code,
-    _record_console_error,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,17 +27,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def forces(transactional_db) -> None:
     for code, name, country in TERRITORIAL_FORCES:
         Force.objects.update_or_create(code=code, defaults={"name": name, "country": country})
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda message: _record_console_error(page, message))
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    yield page
-    context.close()
 
 
 def _text(policy_id: str) -> str:
@@ -53,17 +41,6 @@ def _dpo(username: str):  # type: ignore[no-untyped-def]
     return user
 
 
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(base + "/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/sign-in/code/")
-    page.get_by_label("Code").fill(_code(demo_totp_key()))
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/home/")
-
-
 def test_the_dpo_pages_pass_axe(live_server, page):
     dpo, second = _dpo("dpo"), _dpo("dpo-two")
     met = Force.objects.get(code="metropolitan")
@@ -72,7 +49,7 @@ def test_the_dpo_pages_pass_axe(live_server, page):
     services.version_approve(version=first, by=second)
     services.version_draft_create(force=met, text=_text("firewall"), by=dpo)
     base = live_server.url
-    _sign_in(page, base, "dpo")
+    sign_in(page, base, "dpo")
 
     for path in (
         "/governance/",
@@ -84,17 +61,17 @@ def test_the_dpo_pages_pass_axe(live_server, page):
     ):
         response = page.goto(base + path)
         assert response.status == 200, path
-        _assert_page_is_healthy(page)
+        assert_page_is_healthy(page)
 
     # An inline error, with its line.
     page.goto(base + "/governance/metropolitan/new/")
     page.get_by_label("The policy's Cedar text").fill('@id("x")\npermit (principal, action,')
     page.get_by_role("button", name="Save as a draft").click()
     assert "Line 1" in page.content()
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
 
     # The impact on recent requests (none yet), and the sign-off form.
     page.goto(base + "/governance/metropolitan/2/")
     page.get_by_role("button", name="Work out the impact").click()
     assert "re-decided under this version" in page.content()
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)

@@ -12,11 +12,10 @@ from haven.web.accounts.models import Force, Role
 from haven.web.demo import demo_totp_key
 from haven.web.reporting.models import Channel
 from haven.web.reporting.services import PersonInReport, report_create
-from tests.browser.test_governance_pages import _sign_in
+from tests.browser.conftest import assert_page_is_healthy
+from tests.browser.portal import sign_in
 from tests.browser.test_pages_in_chromium import (
     PASSWORD,
-    _assert_page_is_healthy,
-    _record_console_error,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,17 +25,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def forces(transactional_db) -> None:
     for code, name, country in TERRITORIAL_FORCES:
         Force.objects.update_or_create(code=code, defaults={"name": name, "country": country})
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda message: _record_console_error(page, message))
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    yield page
-    context.close()
 
 
 def test_the_auditor_pages_pass_axe(live_server, page):
@@ -52,7 +40,7 @@ def test_the_auditor_pages_pass_axe(live_server, page):
         channel=Channel.PORTAL,
     )
     base = live_server.url
-    _sign_in(page, base, "auditor")
+    sign_in(page, base, "auditor")
     for path in (
         "/oversight/",
         "/oversight/events/",
@@ -62,5 +50,5 @@ def test_the_auditor_pages_pass_axe(live_server, page):
     ):
         response = page.goto(base + path)
         assert response.status == 200, path
-        _assert_page_is_healthy(page)
+        assert_page_is_healthy(page)
         assert "the caller" not in page.content()

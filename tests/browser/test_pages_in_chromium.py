@@ -16,7 +16,7 @@ from haven.web.accounts.models import Force, Role
 from haven.web.demo import DEMO_TOTP_SECRET, demo_totp_key
 from haven.web.reporting.models import Channel
 from haven.web.reporting.services import PersonInReport, report_create
-from tests.browser.conftest import AXE
+from tests.browser.conftest import assert_page_is_healthy
 
 # The live server reads committed data, so these tests are transactional, and Django
 # empties every table after each of them: reload the 43 forces (reference data that a
@@ -30,55 +30,12 @@ def forces(transactional_db) -> None:
         Force.objects.update_or_create(code=code, defaults={"name": name, "country": country})
 
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 PASSWORD = "correct-horse-battery-staple"
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda message: _record_console_error(page, message))
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    yield page
-    context.close()
-
-
-def _record_console_error(page, message) -> None:
-    if message.type != "error":
-        return
-    # A page served with an error status (our 404 page) logs its own status; that is
-    # expected. Anything else, a failing stylesheet or a CSP refusal, is a problem.
-    if message.location.get("url") == page.url and message.text.startswith(
-        "Failed to load resource"
-    ):
-        return
-    page.problems.append(f"{message.text} ({message.location.get('url')})")
 
 
 def _code(key_hex: str) -> str:
     """The code an authenticator app shows now for a key (hex, as django-otp stores it)."""
     return f"{TOTP(bytes.fromhex(key_hex)).token():06d}"
-
-
-def _axe_violations(page) -> list[str]:
-    # Evaluated through DevTools, which the page's CSP does not govern.
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} nodes)"
-        for violation in result["violations"]
-    ]
-
-
-def _assert_page_is_healthy(page) -> None:
-    assert page.problems == [], "console errors (a CSP violation shows up here)"
-    body_class = page.evaluate("document.body.className")
-    assert "js-enabled" in body_class and "govuk-frontend-supported" in body_class
-    assert _axe_violations(page) == []
 
 
 @pytest.mark.parametrize(
@@ -87,7 +44,7 @@ def _assert_page_is_healthy(page) -> None:
 def test_public_page_runs_its_scripts_and_passes_axe(live_server, page, path, status):
     response = page.goto(live_server.url + path)
     assert response.status == status
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
 
 
 def test_officer_signs_in_reads_a_report_and_signs_out(live_server, page):
@@ -111,17 +68,17 @@ def test_officer_signs_in_reads_a_report_and_signs_out(live_server, page):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/sign-in/code/")
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
     page.get_by_label("Code").fill(_code(demo_totp_key()))
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/home/")
     assert "Metropolitan Police Service" in page.content()
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
 
     page.get_by_role("link", name="Reports", exact=True).click()
     page.get_by_role("link", name=report.reference).click()
     assert page.get_by_text("He took my passport.").is_visible()
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(live_server.url + "/")
@@ -135,7 +92,7 @@ def test_wrong_password_shows_an_accessible_error_summary(live_server, page):
     page.get_by_label("Password").fill("wrong")
     page.get_by_role("button", name="Sign in").click()
     assert page.get_by_role("alert").is_visible()
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
 
 
 def test_a_newcomer_sets_up_an_authenticator_and_sees_recovery_codes(live_server, page):
@@ -146,13 +103,13 @@ def test_a_newcomer_sets_up_an_authenticator_and_sees_recovery_codes(live_server
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/sign-in/set-up/")
     assert page.get_by_role("img", name=re.compile("QR code")).is_visible()
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
     secret = page.locator("#secret").inner_text().replace(" ", "")
     key_hex = base64.b32decode(secret + "=" * (-len(secret) % 8)).hex()
     page.get_by_label("Code").fill(_code(key_hex))
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/sign-in/recovery-codes/")
     assert page.locator(".haven-recovery-codes li").count() == 10
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
     page.get_by_role("link", name="Continue").click()
     page.wait_for_url("**/home/")

@@ -8,7 +8,7 @@ import pytest
 from haven.web.accounts.forces import TERRITORIAL_FORCES
 from haven.web.accounts.models import Force
 from haven.web.statistics.services import statistics_release
-from tests.browser.test_pages_in_chromium import _assert_page_is_healthy, _record_console_error
+from tests.browser.conftest import assert_page_is_healthy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,18 +17,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def forces(transactional_db) -> None:
     for code, name, country in TERRITORIAL_FORCES:
         Force.objects.update_or_create(code=code, defaults={"name": name, "country": country})
-
-
-@pytest.fixture
-def page(browser):
-    """As in test_pages_in_chromium: a fresh context that records console errors."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda message: _record_console_error(page, message))
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    yield page
-    context.close()
 
 
 @pytest.fixture
@@ -42,12 +30,12 @@ def released() -> None:
 def test_statistics_page_passes_axe(live_server, page, released, path):
     response = page.goto(live_server.url + path)
     assert response.status == 200
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
 
 
 def test_the_index_before_any_release_passes_axe(live_server, page):
     assert page.goto(live_server.url + "/statistics/").status == 200
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,8 @@ from haven.web.accounts import services as account_services
 from haven.web.accounts.models import Force, Role
 from haven.web.demo import demo_totp_key
 from haven.web.subjectaccess.services import request_by_advocate, request_by_reporter
+from tests.browser.conftest import assert_page_is_healthy
 from tests.browser.portal import PASSWORD, advocate_create, fresh_site, sign_in
-from tests.browser.test_pages_in_chromium import _assert_page_is_healthy, _record_console_error
 from tests.web.portal.followup_helpers import portal_report
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,17 +22,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def site(transactional_db) -> None:
     fresh_site()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda message: _record_console_error(page, message))
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    yield page
-    context.close()
 
 
 def _dpo():  # type: ignore[no-untyped-def]
@@ -52,18 +41,18 @@ def test_the_dpo_pages_pass_axe(live_server, page):
     sign_in(page, base, "dpo")
     assert page.goto(base + "/subject-access/").status == 200
     assert report.reference in page.content()
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
     assert page.goto(base + f"/subject-access/{sar.pk}/").status == 200
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
     page.get_by_label("Withhold the notes kept apart").check()
     page.get_by_role("button", name="Send the answer").click()
     assert "Give the reason for applying the immigration exemption." in page.content()
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
     page.get_by_label("Reason for applying the exemption").fill("An ongoing investigation.")
     page.get_by_role("button", name="Send the answer").click()
     page.wait_for_url(f"**/subject-access/{sar.pk}/")
     assert "The immigration exemption was applied" in page.content()
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
 
 
 def test_the_follow_up_additions_pass_axe(live_server, page):
@@ -75,18 +64,18 @@ def test_the_follow_up_additions_pass_axe(live_server, page):
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/report/follow-up/report")
     page.get_by_role("link", name="Ask for a copy of the information").click()
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
     page.get_by_role("button", name="Ask for a copy").click()
     page.wait_for_url("**/report/follow-up/report*")
     assert "Waiting for an answer" in page.content()
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
     from haven.web.subjectaccess.models import SubjectAccessRequest
     from haven.web.subjectaccess.services import request_answer
 
     request_answer(sar=SubjectAccessRequest.objects.get(), by=dpo, exemption=False, reason="")
     page.goto(base + "/report/follow-up/report")
     assert "Download the answer (PDF)" in page.content()
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
 
 
 def test_the_advocates_follow_up_addition_passes_axe(live_server, page):
@@ -102,4 +91,4 @@ def test_the_advocates_follow_up_addition_passes_axe(live_server, page):
     sign_in(page, live_server.url, "advocate")
     page.goto(live_server.url + f"/report/follow-up/advocate/{report.reference}/")
     assert "Waiting for an answer" in page.content()
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)

@@ -11,7 +11,7 @@ import pytest
 from haven.web.accounts.forces import TERRITORIAL_FORCES
 from haven.web.accounts.models import Force
 from haven.web.governance.models import VersionStatus
-from tests.browser.test_pages_in_chromium import _assert_page_is_healthy, page  # noqa: F401
+from tests.browser.conftest import assert_page_is_healthy
 from tests.web.transparency.conftest import publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,7 +42,7 @@ def test_transparency_page_passes_axe(live_server, page, path, name):  # noqa: F
     publish(met, 2, "firewall-consent", status=VersionStatus.ACTIVE, days_ago=3)
     response = page.goto(live_server.url + path)
     assert response.status == 200
-    _assert_page_is_healthy(page)
+    assert_page_is_healthy(page)
     for chart in page.locator("[data-chart]").all():
         key = chart.get_attribute("data-chart")
         assert chart.locator("svg[role=img][aria-label]").count() == 1
