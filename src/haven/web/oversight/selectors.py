@@ -191,30 +191,38 @@ def events_page(
     reports = audited_reports(forces=audited_forces(user=user))
     page = Paginator(_entries(reports=reports, filters=filters), PAGE_SIZE).get_page(number)
     published = published_size() or 0
-    rows = []
-    for entry in page.object_list:
-        verified, payload, at = _open(entry)
-        report = reports[entry.subject]
-        what, details = (
-            _timeline_words(entry.kind, payload, _people(payload))
-            if verified
-            else (str(_("This event could not be opened.")), ())
+    rows = [
+        _event_row(
+            entry,
+            force_name=reports[entry.subject].force_name,
+            reference=reports[entry.subject].reference,
+            published=published,
         )
-        rows.append(
-            EventRow(
-                position=entry.position,
-                kind=entry.kind,
-                kind_label=kind_label(entry.kind),
-                at=at,
-                force_name=report.force_name,
-                reference=report.reference,
-                what=what,
-                details=details,
-                verified=verified,
-                published=entry.position < published,
-            )
-        )
+        for entry in page.object_list
+    ]
     return page, rows
+
+
+def _event_row(entry: LedgerEntry, *, force_name: str, reference: str, published: int) -> EventRow:
+    """One event in words, opened from its commitment and checked against its leaf."""
+    verified, payload, at = _open(entry)
+    what, details = (
+        _timeline_words(entry.kind, payload, _people(payload))
+        if verified
+        else (str(_("This event could not be opened.")), ())
+    )
+    return EventRow(
+        position=entry.position,
+        kind=entry.kind,
+        kind_label=kind_label(entry.kind),
+        at=at,
+        force_name=force_name,
+        reference=reference,
+        what=what,
+        details=details,
+        verified=verified,
+        published=entry.position < published,
+    )
 
 
 @dataclass(frozen=True)
@@ -273,26 +281,9 @@ def decisions_page(
 def report_event_rows(*, report: Report) -> list[EventRow]:
     """Every event about one report, in log order, in words, each checked against its leaf."""
     published = published_size() or 0
-    rows = []
-    for entry in entries_about(subject=report_pseudonym(report)):
-        verified, payload, at = _open(entry)
-        what, details = (
-            _timeline_words(entry.kind, payload, _people(payload))
-            if verified
-            else (str(_("This event could not be opened.")), ())
+    return [
+        _event_row(
+            entry, force_name=report.force.name, reference=report.reference, published=published
         )
-        rows.append(
-            EventRow(
-                position=entry.position,
-                kind=entry.kind,
-                kind_label=kind_label(entry.kind),
-                at=at,
-                force_name=report.force.name,
-                reference=report.reference,
-                what=what,
-                details=details,
-                verified=verified,
-                published=entry.position < published,
-            )
-        )
-    return rows
+        for entry in entries_about(subject=report_pseudonym(report))
+    ]
