@@ -275,3 +275,19 @@ def test_the_dpo_of_one_force_cannot_reach_another_forces_versions(client, kent,
     assert client.get(reverse("governance:version", args=[kent.code, 1])).status_code == 404
     assert client.post(reverse("governance:withdraw", args=[kent.code, 1])).status_code == 404
     assert PolicyVersion.objects.get(force=kent).status == VersionStatus.DRAFT
+
+
+def test_a_second_rollback_goes_back_a_second_step_never_to_the_version_rolled_back(
+    met, dpo, second_dpo
+):
+    texts = [shipped_text("npcc-2018"), shipped_text("hmicfrs-2020"), shipped_text("firewall")]
+    for text in texts:
+        version = services.version_draft_create(force=met, text=text, by=dpo)
+        services.version_sign_off(version=version, by=dpo, effective_at=timezone.now())
+        services.version_approve(version=version, by=second_dpo)
+
+    assert services.version_rollback(force=met, by=dpo).text == texts[1]
+    assert services.version_rollback(force=met, by=dpo).text == texts[0]
+    assert services.version_rollback(force=met, by=dpo).text == shipped_text("iemvp-2023")
+    with pytest.raises(ValidationError):
+        services.version_rollback(force=met, by=dpo)

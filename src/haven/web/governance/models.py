@@ -95,6 +95,12 @@ class PolicyVersion(models.Model):
                 self.force.has_approved_version = True
 
     @property
+    def is_rollback(self) -> bool:
+        """A rollback is put in force by one DPO (it restores text two people approved);
+        every other version in force had a second approver."""
+        return self.approved_at is not None and self.second_approver_id is None
+
+    @property
     def policy_id(self) -> str:
         """The id the compiled policy carries: the force's code and the version number."""
         return f"{self.force.code}-v{self.number}"

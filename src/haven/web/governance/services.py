@@ -259,20 +259,26 @@ def version_withdraw(*, version: PolicyVersion, by: User) -> PolicyVersion:
 
 def rollback_target(*, force: Force) -> tuple[PolicyVersion | None, PolicyVersion | None]:
     """(the version in force, the one it replaced): None for the second means the
-    force's shipped policy. (None, None) when there is nothing to roll back."""
+    force's shipped policy. (None, None) when there is nothing to roll back.
+
+    "The one it replaced" skips what earlier rollbacks undid: the versions that came into
+    force are replayed in order, a rollback taking the place of the version it undid
+    and of the one it restored, so rolling back twice goes back two steps and never
+    brings back a version that was rolled back.
+    """
     current = force_active_version(force=force)
     if current is None:
         return None, None
-    earlier = (
-        PolicyVersion.objects.filter(
-            force=force,
-            status__in=[VersionStatus.ACTIVE, VersionStatus.APPROVED, VersionStatus.SUPERSEDED],
-            effective_at__lt=current.effective_at,
-        )
-        .exclude(pk=current.pk)
-        .order_by("-effective_at", "-number")
-        .first()
-    )
+    in_force: list[PolicyVersion] = []
+    for version in PolicyVersion.objects.filter(
+        force=force,
+        status__in=[VersionStatus.ACTIVE, VersionStatus.APPROVED, VersionStatus.SUPERSEDED],
+        effective_at__lte=current.effective_at,
+    ).order_by("effective_at", "number"):
+        if version.is_rollback:
+            in_force = in_force[:-2]  # it undid the version in force and restored the one before
+        in_force.append(version)
+    earlier = in_force[-2] if len(in_force) >= 2 and in_force[-1].pk == current.pk else None
     return current, earlier
 
 
@@ -289,6 +295,10 @@ def version_rollback(*, force: Force, by: User) -> PolicyVersion:
     current, earlier = rollback_target(force=force)
     if current is None:
         raise ValidationError(_("No version of your own is in force, so there is nothing to undo."))
+    if earlier is None and current.is_rollback and current.restores_id is None:
+        raise ValidationError(
+            _("The shipped policy is already back in force: there is nothing earlier to undo.")
+        )
     if earlier is not None:
         text, base = earlier.text, earlier.base_policy
     else:
