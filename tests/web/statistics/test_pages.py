@@ -120,3 +120,17 @@ def test_the_pages_take_no_post(client, released):
         reverse("statistics:download", args=["2026Q3", "json"]),
     ):
         assert client.post(url).status_code == 405
+
+
+def test_a_count_drawn_far_below_zero_shows_a_range_from_zero_not_zero_to_zero():
+    from haven.web.statistics import categories
+    from haven.web.statistics.models import Release
+    from haven.web.statistics.selectors import release_cells
+
+    key = categories.KEYS[0]
+    release = Release(counts=[[key, -98], [categories.KEYS[1], 40]], interval=85)
+
+    low, high = [(cell.low, cell.high) for cell in release_cells(release)]
+
+    assert low == (0, 85)  # the drawn -98 ± 85 lies below zero: shown as 0 to 85
+    assert high == (0, 125)

@@ -154,7 +154,11 @@ class Histogram:
 
 
 def release_cells(release: Release) -> list[Cell]:
-    """Each published count with its 95 % noise interval (clamped at zero after noise)."""
+    """Each published count with its 95 % noise interval, cut at zero after noise.
+
+    A count drawn far below zero would give a range of "0 to 0", which reads as certainty;
+    the range shown is never narrower than 0 to the interval's half-width. Widening a
+    range keeps at least its 95 % coverage."""
     cells = []
     for key, noisy in release.counts:
         dimension, _value = categories.key_split(key)
@@ -167,7 +171,7 @@ def release_cells(release: Release) -> list[Cell]:
                 noisy=int(noisy),
                 count=count,
                 low=max(0, int(noisy) - release.interval),
-                high=max(0, int(noisy) + release.interval),
+                high=max(release.interval, int(noisy) + release.interval),
             )
         )
     return cells
