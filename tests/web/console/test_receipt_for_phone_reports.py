@@ -121,7 +121,7 @@ def test_the_issue_is_ledgered_by_the_officer(client, officer, met):
     assert event["change"] == "issued" and event["via"] == "force"
     assert event["by"] not in ("reporter", "system", officer.username)
     timeline = visible_text(client.get(case_url(report)).content.decode())
-    assert "Issued the reporter's receipt code." in timeline
+    assert "The reporter's receipt code was issued." in timeline
 
 
 def test_a_witness_can_be_the_one_given_the_code(client, officer, met):

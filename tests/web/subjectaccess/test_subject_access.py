@@ -292,3 +292,15 @@ def test_the_reporters_disclosure_log_says_in_words_who_answered_and_what_was_op
     assert "Your request for your information was answered." in lines
     assert any("to answer your request for your information" in line for line in lines)
     assert not any("Something else" in line for line in lines), lines
+
+
+def test_the_console_and_auditor_timeline_names_the_subject_access_steps(following, dpo):
+    from haven.web.reporting.selectors import report_timeline
+
+    sar = sa_services.request_by_reporter(report=following)
+    sa_services.request_answer(sar=sar, by=dpo, exemption=False, reason="")
+
+    words = [entry.what for entry in report_timeline(report=following)]
+
+    assert "The DPO answered a subject access request." in words
+    assert not any("Something else" in line for line in words), words

@@ -285,7 +285,7 @@ def _timeline_words(
         return f"{sender} sent a message on the follow-up page.", ()
     if kind == "receipt_code_changed":
         if p.get("change") == "issued":
-            return "Issued the reporter's receipt code.", ()
+            return "The reporter's receipt code was issued.", ()
         return "Replaced the reporter's receipt code.", ()
     if kind == "advocate_consent_changed":
         if p.get("change") == "revoked":
@@ -331,5 +331,19 @@ def _timeline_words(
             (),
         )
     if kind == "sealed_access":
-        return f"Opened the sealed compartment about {person()}, for a decided request.", ()
+        why = {
+            "subject_access": "to answer their request for their information",
+            "policy_impact": "to check how a new policy version would decide a past request",
+        }.get(p.get("reason", ""), "for a decided request")
+        return f"Opened the sealed compartment about {person()}, {why}.", ()
+    if kind == "sealed_note_recorded":
+        return f"Recorded a sealed note about {person() if p.get('person') else 'the report'}.", ()
+    if kind == "subject_access_answered":
+        withheld = (
+            " under the immigration exemption, with a recorded reason" if p.get("exemption") else ""
+        )
+        return f"The DPO answered a subject access request{withheld}.", ()
+    if kind == "subject_access_downloaded":
+        who = "The advocate" if p.get("via") == "advocate" else "The reporter"
+        return f"{who} downloaded the answer to a subject access request.", ()
     return "Something else about this report was recorded.", ()
