@@ -291,3 +291,15 @@ def test_a_second_rollback_goes_back_a_second_step_never_to_the_version_rolled_b
     assert services.version_rollback(force=met, by=dpo).text == shipped_text("iemvp-2023")
     with pytest.raises(ValidationError):
         services.version_rollback(force=met, by=dpo)
+
+
+def test_the_signer_sees_no_approve_button_and_is_told_when_no_second_dpo_exists(client, met, dpo):
+    version = services.version_draft_create(force=met, text=shipped_text("firewall"), by=dpo)
+    services.version_sign_off(version=version, by=dpo, effective_at=timezone.now())
+    client.force_login(dpo)
+
+    page = client.get(reverse("governance:version", args=[met.code, version.number]))
+    text = page.content.decode()
+
+    assert reverse("governance:approve", args=[met.code, version.number]) not in text
+    assert "no other data protection officer" in text

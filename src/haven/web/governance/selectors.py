@@ -104,3 +104,13 @@ def version_compiled(version: PolicyVersion) -> CompiledPolicy:
 @lru_cache(maxsize=64)
 def _compiled(digest: str, policy_id: str, text: str) -> CompiledPolicy:
     return compile_policy(load_policy_text(text, policy_id=policy_id))
+
+
+def second_approver_exists(version: PolicyVersion) -> bool:
+    """Whether someone other than the version's signer holds the DPO role in its force."""
+    from haven.web.accounts.models import Membership, Role
+
+    others = Membership.objects.filter(force=version.force, role=Role.DPO)
+    if version.signed_off_by_id is not None:
+        others = others.exclude(user_id=version.signed_off_by_id)
+    return others.exists()

@@ -25,6 +25,7 @@ from haven.web.governance.selectors import (
     force_active_version,
     force_overview,
     policy_version,
+    second_approver_exists,
 )
 from haven.web.sharing.services import requests_redecided
 
@@ -160,6 +161,7 @@ def _version_page(
             "errors": errors or [],
             "impact": impact,
             "is_signer": version.signed_off_by_id == request.user.pk,
+            "second_approver_exists": second_approver_exists(version),
             "can_withdraw": status
             in (
                 VersionStatus.DRAFT,
