@@ -11,7 +11,9 @@ class PolicyTextForm(forms.Form):
         label=_("The policy's Cedar text"),
         help_text=_(
             "Every rule needs an @id, an @source (the document it comes from) and an "
-            "@summary. Nothing is saved until the whole text loads without an error."
+            "@summary. The header's \"// Title:\" line is the policy's name on the public "
+            "pages and the portal: change it when the rules change what it says. Nothing is "
+            "saved until the whole text loads without an error."
         ),
         strip=False,
         widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 30, "spellcheck": "false"}),
