@@ -37,12 +37,17 @@ def package_html(package: dict[str, Any]) -> str:
 
 def package_pdf(package: dict[str, Any]) -> bytes:
     """The package as a PDF."""
+    return pdf_from_html(package_html(package))
+
+
+def pdf_from_html(html: str) -> bytes:
+    """Print `html` as a PDF with no base URL and a fetcher that refuses every URL, so a
+    document that leaves Haven loads nothing from anywhere while it is printed."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     class FetchNothing(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
-            raise ValueError("a package loads nothing")
+            raise ValueError("a document printed by Haven loads nothing")
 
-    html = HTML(string=package_html(package), base_url=None, url_fetcher=FetchNothing())
-    return html.write_pdf()
+    return HTML(string=html, base_url=None, url_fetcher=FetchNothing()).write_pdf()

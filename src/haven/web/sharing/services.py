@@ -661,8 +661,7 @@ def subject_access_pdf(
     like the gateway's packages: no base URL, and a fetcher that refuses every URL.
     The caller holds the transaction and checks the DPO's capability.
     """
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from haven.web.sharing.documents import pdf_from_html
 
     notes: list[dict[str, str]] = []
     opened = False
@@ -680,9 +679,4 @@ def subject_access_pdf(
             opened = True
             _sealed_access(report, person, request_seal, "subject_access", by)
 
-    class FetchNothing(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            raise ValueError("a subject access answer loads nothing")
-
-    html = HTML(string=render(notes), base_url=None, url_fetcher=FetchNothing())
-    return html.write_pdf(), opened
+    return pdf_from_html(render(notes)), opened
