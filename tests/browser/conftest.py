@@ -95,3 +95,13 @@ def assert_page_is_healthy(page) -> None:  # type: ignore[no-untyped-def]
     body_class = page.evaluate("document.body.className")
     assert "js-enabled" in body_class and "govuk-frontend-supported" in body_class
     assert axe_violations(page) == []
+
+
+def click_through(page, locator) -> None:  # type: ignore[no-untyped-def]
+    """Click a link or a form's button and wait for the page it loads.
+
+    Playwright's click does not wait for the navigation it starts, so a check made straight
+    after a bare click can read the page before (a form re-shown with its errors has the
+    same address, so waiting for the URL does not help either)."""
+    with page.expect_navigation():
+        locator.click()

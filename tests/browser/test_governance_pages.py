@@ -14,7 +14,7 @@ from haven.web.accounts.forces import TERRITORIAL_FORCES
 from haven.web.accounts.models import Force, Role
 from haven.web.demo import demo_totp_key
 from haven.web.governance import services
-from tests.browser.conftest import assert_page_is_healthy
+from tests.browser.conftest import assert_page_is_healthy, click_through
 from tests.browser.portal import sign_in
 from tests.browser.test_pages_in_chromium import (
     PASSWORD,
@@ -66,12 +66,12 @@ def test_the_dpo_pages_pass_axe(live_server, page):
     # An inline error, with its line.
     page.goto(base + "/governance/metropolitan/new/")
     page.get_by_label("The policy's Cedar text").fill('@id("x")\npermit (principal, action,')
-    page.get_by_role("button", name="Save as a draft").click()
+    click_through(page, page.get_by_role("button", name="Save as a draft"))
     assert "Line 1" in page.content()
     assert_page_is_healthy(page)
 
     # The impact on recent requests (none yet), and the sign-off form.
     page.goto(base + "/governance/metropolitan/2/")
-    page.get_by_role("button", name="Work out the impact").click()
+    click_through(page, page.get_by_role("button", name="Work out the impact"))
     assert "no recent requests to re-decide" in page.content()
     assert_page_is_healthy(page)

@@ -16,7 +16,7 @@ from haven.web.accounts.models import Force, Role
 from haven.web.demo import DEMO_TOTP_SECRET, demo_totp_key
 from haven.web.reporting.models import Channel
 from haven.web.reporting.services import PersonInReport, report_create
-from tests.browser.conftest import assert_page_is_healthy
+from tests.browser.conftest import assert_page_is_healthy, click_through
 
 # The live server reads committed data, so these tests are transactional, and Django
 # empties every table after each of them: reload the 43 forces (reference data that a
@@ -76,7 +76,7 @@ def test_officer_signs_in_reads_a_report_and_signs_out(live_server, page):
     assert_page_is_healthy(page)
 
     page.get_by_role("link", name="Reports", exact=True).click()
-    page.get_by_role("link", name=report.reference).click()
+    click_through(page, page.get_by_role("link", name=report.reference))
     assert page.get_by_text("He took my passport.").is_visible()
     assert_page_is_healthy(page)
 
@@ -90,7 +90,7 @@ def test_wrong_password_shows_an_accessible_error_summary(live_server, page):
     page.goto(live_server.url + "/sign-in/")
     page.get_by_label("Username").fill("nobody")
     page.get_by_label("Password").fill("wrong")
-    page.get_by_role("button", name="Sign in").click()
+    click_through(page, page.get_by_role("button", name="Sign in"))
     assert page.get_by_role("alert").is_visible()
     assert_page_is_healthy(page)
 

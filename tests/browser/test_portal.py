@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from haven.web.ledger.services import checkpoint_sign
 from haven.web.portal.models import AdvocateConsent, PortalDraft
 from haven.web.reporting.models import Report
+from tests.browser.conftest import click_through
 from tests.browser.portal import (
     advocate_create,
     answer,
@@ -136,7 +137,7 @@ def test_a_signed_in_advocate_reports_for_a_victim_who_then_withdraws_consent(li
     assert consent.organisation in advocate.advocate_organisations.all()
 
     page.goto(base + "/report/follow-up/advocate/")
-    page.get_by_role("link", name=confirmed.reference).click()
+    click_through(page, page.get_by_role("link", name=confirmed.reference))
     assert confirmed.reference in page.locator("main").inner_text()
 
     # The victim, on their own device, with the code their advocate passed on.
@@ -180,8 +181,7 @@ def _exit_button_side(page) -> str:
 
 def switch_language(page, name: str) -> None:
     """Follow the language switcher's link (each language named in itself)."""
-    page.locator(".haven-language-switcher").get_by_role("link", name=name).click()
-    page.wait_for_load_state()
+    click_through(page, page.locator(".haven-language-switcher").get_by_role("link", name=name))
 
 
 def test_the_language_switcher_turns_the_pages_welsh_then_arabic_right_to_left(live_server, page):
@@ -267,6 +267,5 @@ def test_the_promise_receipt_downloads_after_a_report(live_server, page):
 
     page.goto(live_server.url + "/receipts/verify")
     page.locator("main input[type=file]").set_input_files(str(path))
-    question_form(page).locator("button").first.click()
-    page.wait_for_load_state()
+    click_through(page, question_form(page).locator("button").first)
     assert page.locator(".govuk-error-summary").count() == 0

@@ -12,7 +12,7 @@ from haven.web.accounts import services as account_services
 from haven.web.accounts.models import Force, Role
 from haven.web.demo import demo_totp_key
 from haven.web.subjectaccess.services import request_by_advocate, request_by_reporter
-from tests.browser.conftest import assert_page_is_healthy
+from tests.browser.conftest import assert_page_is_healthy, click_through
 from tests.browser.portal import PASSWORD, advocate_create, fresh_site, sign_in
 from tests.web.portal.followup_helpers import portal_report
 
@@ -45,7 +45,7 @@ def test_the_dpo_pages_pass_axe(live_server, page):
     assert page.goto(base + f"/subject-access/{sar.pk}/").status == 200
     assert_page_is_healthy(page)
     page.get_by_label("Withhold the notes kept apart").check()
-    page.get_by_role("button", name="Send the answer").click()
+    click_through(page, page.get_by_role("button", name="Send the answer"))
     assert "Give the reason for applying the immigration exemption." in page.content()
     assert_page_is_healthy(page)
     page.get_by_label("Reason for applying the exemption").fill("An ongoing investigation.")
@@ -63,7 +63,7 @@ def test_the_follow_up_additions_pass_axe(live_server, page):
     page.get_by_label("Enter your receipt code").fill(code)
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/report/follow-up/report")
-    page.get_by_role("link", name="Ask for a copy of the information").click()
+    click_through(page, page.get_by_role("link", name="Ask for a copy of the information"))
     assert_page_is_healthy(page)
     page.get_by_role("button", name="Ask for a copy").click()
     page.wait_for_url("**/report/follow-up/report*")
