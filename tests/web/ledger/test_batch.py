@@ -10,12 +10,14 @@ from haven.ledger.errors import PersonalDataError
 from haven.ledger.kinds import SignedIn
 from haven.ledger.tree import root_from_leaves, root_hash
 from haven.web.accounts.models import Force
+from haven.web.ledger import store
 from haven.web.ledger.models import LedgerEntry, LedgerHead
 from haven.web.ledger.selectors import entry_event, leaves_upto, ledger_size
 from haven.web.ledger.services import (
     LedgerOutsideTransactionError,
     ledger_batch,
     ledger_record,
+    ledger_record_many,
 )
 from haven.web.ledger.store import DatabaseHashStore
 
@@ -46,8 +48,26 @@ def test_a_batch_locks_the_head_once_for_all_its_events(db):
             for n in range(4):
                 ledger_record(event(n))
     head = [q["sql"] for q in queries.captured_queries if "ledger_ledgerhead" in q["sql"]]
-    assert len(head) == 1 and head[0].startswith("UPDATE")  # locks the row until commit
+    # An UPDATE locks the row until commit (on PostgreSQL inside a WITH that also reads
+    # the tree's right edge).
+    assert len(head) == 1 and 'UPDATE "ledger_ledgerhead"' in head[0]
     assert _users() == [f"staff_{n}" for n in range(4)]
+
+
+def test_an_append_takes_few_statements_behind_the_head_lock(db):
+    ledger_record_many([event("first")])  # a tree with a right edge to read
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        ledger_record_many([event(n) for n in range(3)])
+    sql = [q["sql"] for q in queries.captured_queries]
+    locked = next(n for n, text in enumerate(sql) if 'UPDATE "ledger_ledgerhead"' in text)
+    behind = " ".join(sql[locked:])
+    # PostgreSQL: the head and the right edge in one statement, every row in another.
+    # SQLite: the head, the right edge, then one insert a table.
+    assert len(sql[locked:]) == (2 if connection.vendor == "postgresql" else 4), sql[locked:]
+    assert 'INSERT INTO "ledger_ledgerentry"' in behind
+    assert 'INSERT INTO "ledger_ledgernode"' in behind
+    leaves = leaves_upto(size=ledger_size())
+    assert root_hash(DatabaseHashStore(), 4) == root_from_leaves(leaves)
 
 
 def test_the_tree_after_batches_matches_the_reference_implementation(db):
@@ -118,3 +138,16 @@ def test_a_block_marked_for_rollback_appends_nothing_and_ends_quietly(db):
             ledger_record(event(1))
             transaction.set_rollback(True)
     assert _users() == ["staff_0"]
+
+
+def test_an_append_too_large_for_one_statement_inserts_each_table_on_its_own(db, monkeypatch):
+    monkeypatch.setattr(store, "_MAX_PARAMETERS", 10)
+    ledger_record_many([event(n) for n in range(5)])
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        ledger_record_many([event(n) for n in range(5, 8)])
+    inserts = [q["sql"] for q in queries.captured_queries if "INSERT INTO" in q["sql"]]
+    assert len(inserts) == 2  # one executemany a table
+    assert 'INSERT INTO "ledger_ledgerentry"' in inserts[0]
+    assert 'INSERT INTO "ledger_ledgernode"' in inserts[1]
+    assert _users() == [f"staff_{n}" for n in range(8)]
+    assert root_hash(DatabaseHashStore(), 8) == root_from_leaves(leaves_upto(size=8))

@@ -42,9 +42,17 @@ from haven.web.ledger.keys import (
     signing_key_from_environment,
     signing_key_path,
 )
-from haven.web.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerHead
+from haven.web.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerHead, LedgerNode
 from haven.web.ledger.selectors import ledger_size
-from haven.web.ledger.store import DatabaseHashStore, insert_rows
+from haven.web.ledger.store import (
+    NODE_COLUMNS,
+    DatabaseHashStore,
+    Frontier,
+    frontier_read,
+    head_advance,
+    insert_rows_together,
+    node_rows,
+)
 
 
 class LedgerOutsideTransactionError(RuntimeError):
@@ -103,43 +111,39 @@ def _append(entries: Sequence[tuple[LedgerEvent, Recorded, datetime]]) -> list[i
     """Append checked entries under the head lock; the lock is held until commit, so
     the entries are sealed before it is taken."""
     sealed = [_sealed_entry(event, item, at) for event, item, at in entries]
-    start = _claim_positions(len(sealed))
-    store = DatabaseHashStore()
-    store.read_frontier(start)
-    result = append_leaves(store, start, [item.leaf for _, item, _ in entries])
-    insert_rows(
-        LedgerEntry,
-        LEDGER_ENTRY_COLUMNS,
-        [(start + offset, *row) for offset, row in enumerate(sealed)],
+    start, frontier = _claim_positions(len(sealed))
+    result = append_leaves(
+        DatabaseHashStore(frontier), start, [item.leaf for _, item, _ in entries]
     )
-    store.put_many(result.hashes)
+    insert_rows_together(
+        [
+            (
+                LedgerEntry,
+                LEDGER_ENTRY_COLUMNS,
+                [(start + offset, *row) for offset, row in enumerate(sealed)],
+            ),
+            (LedgerNode, NODE_COLUMNS, node_rows(result.hashes)),
+        ]
+    )
     return list(range(start, result.size))
 
 
-def _claim_positions(count: int) -> int:
-    """Move the head on by `count`; return the first position claimed.
+def _claim_positions(count: int) -> tuple[int, Frontier]:
+    """Move the head on by `count`: the first position claimed, and the tree's right
+    edge there.
 
-    The UPDATE locks the head row until this transaction ends, as `_locked_head` does,
-    and returns the new size in the same round trip: every append waits for this lock,
-    so it is taken once, with as few statements as possible behind it.
+    The head row's lock is held until this transaction ends, as `_locked_head` does:
+    every append waits for it, so it is taken once, with as few statements as possible
+    behind it (`store.head_advance`).
     """
-    quote = connection.ops.quote_name
-    table = quote(LedgerHead._meta.db_table)
-    size = quote(LedgerHead._meta.get_field("size").column)
-    key = quote(LedgerHead._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {size} = {size} + %s WHERE {key} = 1 RETURNING {size}",  # noqa: S608 - names from model metadata
-            [count],
-        )
-        row = cursor.fetchone()
-    if row is not None:
-        return int(row[0]) - count
+    claimed = head_advance(count)
+    if claimed is not None:
+        return claimed
     head = _locked_head()  # no head row: created on an empty log, refused otherwise
     start = head.size
     head.size = start + count
     head.save(update_fields=["size"])
-    return start
+    return start, frontier_read(start)
 
 
 @dataclass
