@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
-from haven.web.accounts.models import Force, User
+from haven.web.accounts.models import User
 from haven.web.accounts.permissions import Capability, capabilities_by_force
 from haven.web.apitokens.models import ApiToken
 from haven.web.apitokens.scopes import Scope
@@ -56,9 +55,10 @@ class Caller:
     user: User
     token: ApiToken | None = None
 
-    def forces(self, scope: Scope, *capabilities: Capability) -> QuerySet[Force]:
-        """The forces where the caller may do what `scope` (for a token) and any of
-        `capabilities` allow. A token reaches only its own force.
+    def force_ids(self, scope: Scope, *capabilities: Capability) -> list[int]:
+        """The ids of the forces where the caller may do what `scope` (for a token) and
+        any of `capabilities` allow. A token reaches only its own force. Ids, not a
+        query: a filter on a list of ids is a simpler query than one on a subquery.
 
         Raises:
             HttpError: 403 when the caller may do it nowhere, or the token lacks `scope`.
@@ -74,7 +74,7 @@ class Caller:
         if not ids:
             who = "This token's maker" if self.token is not None else "Your role"
             raise HttpError(403, f"{who} may not do this in any force.")
-        return Force.objects.filter(pk__in=ids)
+        return ids
 
 
 def caller(request: HttpRequest) -> Caller:

@@ -66,13 +66,15 @@ def summary(report: Report) -> dict:
     }
 
 
-def report_in_forces(reference: str, forces) -> Report:
-    """The report with `reference` in one of `forces`; 404 otherwise (another force's
+def report_in_forces(reference: str, force_ids: list[int]) -> Report:
+    """The report with `reference` in one of `force_ids`; 404 otherwise (another force's
     report is not found, as on the console)."""
     if not _REFERENCE.fullmatch(reference):
         raise HttpError(404, "No report with that reference in your force.")
     try:
-        return Report.objects.select_related("force").get(reference=reference, force__in=forces)
+        return Report.objects.select_related("force").get(
+            reference=reference, force_id__in=force_ids
+        )
     except Report.DoesNotExist:
         raise HttpError(404, "No report with that reference in your force.") from None
 
@@ -80,9 +82,9 @@ def report_in_forces(reference: str, forces) -> Report:
 @router.get("/", response={200: ReportPage, **ERRORS}, summary="The force's reports, newest first")
 def report_list(request: HttpRequest, query: Query[ReportQuery]):
     who = caller(request)
-    forces = who.forces(Scope.REPORTS_READ, Capability.VIEW_REPORTS)
+    force_ids = who.force_ids(Scope.REPORTS_READ, Capability.VIEW_REPORTS)
     filters = ReportFilters(stage=query.stage or "", offence=query.offence or "")
-    reports = report_list_filtered(user=who.user, filters=filters).filter(force__in=forces)
+    reports = report_list_filtered(user=who.user, filters=filters).filter(force_id__in=force_ids)
     start = (query.page - 1) * query.page_size
     items = list(reports.select_related("force")[start : start + query.page_size])
     return {
@@ -100,7 +102,7 @@ def report_list(request: HttpRequest, query: Query[ReportQuery]):
 )
 def report_show(request: HttpRequest, reference: str):
     who = caller(request)
-    report = report_in_forces(reference, who.forces(Scope.REPORTS_READ, Capability.VIEW_REPORTS))
+    report = report_in_forces(reference, who.force_ids(Scope.REPORTS_READ, Capability.VIEW_REPORTS))
     disclosure = None
     fields: set[str] | None = None  # None: everything the console shows
     if report.destroyed:
@@ -164,7 +166,7 @@ def report_show(request: HttpRequest, reference: str):
 )
 def report_people_list(request: HttpRequest, reference: str):
     who = caller(request)
-    report = report_in_forces(reference, who.forces(Scope.REPORTS_READ, Capability.VIEW_REPORTS))
+    report = report_in_forces(reference, who.force_ids(Scope.REPORTS_READ, Capability.VIEW_REPORTS))
     return [
         {
             "id": person.pk,
@@ -185,8 +187,8 @@ def report_people_list(request: HttpRequest, reference: str):
 )
 def report_events(request: HttpRequest, reference: str):
     who = caller(request)
-    forces = who.forces(Scope.LEDGER_READ, Capability.VIEW_REPORTS, Capability.VERIFY_LEDGER)
-    report = report_in_forces(reference, forces)
+    force_ids = who.force_ids(Scope.LEDGER_READ, Capability.VIEW_REPORTS, Capability.VERIFY_LEDGER)
+    report = report_in_forces(reference, force_ids)
     return [
         {
             "index": entry.index,

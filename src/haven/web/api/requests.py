@@ -76,30 +76,30 @@ def request_out(request: DecisionRequest, *, approvals_given: int | None = None)
     }
 
 
-def _requests(forces):
-    return DecisionRequest.objects.filter(force__in=forces).select_related(
+def _requests(force_ids: list[int]):
+    return DecisionRequest.objects.filter(force_id__in=force_ids).select_related(
         "force", "report", "person"
     )
 
 
-def _request(pk: int, forces) -> DecisionRequest:
+def _request(pk: int, force_ids: list[int]) -> DecisionRequest:
     try:
-        return _requests(forces).get(pk=pk)
+        return _requests(force_ids).get(pk=pk)
     except DecisionRequest.DoesNotExist:
         raise HttpError(404, "No decision request with that id in your force.") from None
 
 
-def _person_in_report(reference: str, person_id: int, forces) -> ReportPerson:
-    """The person `person_id` of the report `reference` in one of `forces`, with the report,
+def _person_in_report(reference: str, person_id: int, force_ids: list[int]) -> ReportPerson:
+    """The person `person_id` of the report `reference` in one of `force_ids`, with the report,
     in one query. Raises 404 when there is no such report, 400 when it names no such
     person."""
     found = (
         ReportPerson.objects.select_related("report__force")
-        .filter(pk=person_id, report__reference=reference, report__force__in=forces)
+        .filter(pk=person_id, report__reference=reference, report__force_id__in=force_ids)
         .first()
     )
     if found is None:
-        report_in_forces(reference, forces)  # 404 when the report is not there either
+        report_in_forces(reference, force_ids)  # 404 when the report is not there either
         raise HttpError(400, "person: no one with this id is named in the report.")
     return found
 
@@ -107,7 +107,7 @@ def _person_in_report(reference: str, person_id: int, forces) -> ReportPerson:
 @router.get("/", response={200: RequestPage, **ERRORS}, summary="The force's decision requests")
 def request_list(request: HttpRequest, query: Query[RequestQuery]):
     who = caller(request)
-    requests = _requests(who.forces(Scope.REQUESTS_READ, Capability.REQUEST_DECISIONS))
+    requests = _requests(who.force_ids(Scope.REQUESTS_READ, Capability.REQUEST_DECISIONS))
     if query.status:
         requests = requests.filter(status=query.status)
     start = (query.page - 1) * query.page_size
@@ -126,8 +126,8 @@ def request_list(request: HttpRequest, query: Query[RequestQuery]):
 )
 def request_create(request: HttpRequest, payload: RequestIn):
     who = caller(request)
-    forces = who.forces(Scope.REQUESTS_WRITE, Capability.REQUEST_DECISIONS)
-    person = _person_in_report(payload.report, payload.person, forces)
+    force_ids = who.force_ids(Scope.REQUESTS_WRITE, Capability.REQUEST_DECISIONS)
+    person = _person_in_report(payload.report, payload.person, force_ids)
     report = person.report
     created = decision_request_create(
         report=report,
@@ -150,7 +150,7 @@ def request_create(request: HttpRequest, payload: RequestIn):
 def request_show(request: HttpRequest, request_id: int = Path(..., ge=1, le=MAX_ID)):
     who = caller(request)
     return request_out(
-        _request(request_id, who.forces(Scope.REQUESTS_READ, Capability.REQUEST_DECISIONS))
+        _request(request_id, who.force_ids(Scope.REQUESTS_READ, Capability.REQUEST_DECISIONS))
     )
 
 
@@ -163,7 +163,7 @@ def approval_create(
     request: HttpRequest, payload: ApprovalIn, request_id: int = Path(..., ge=1, le=MAX_ID)
 ):
     who = caller(request)
-    found = _request(request_id, who.forces(Scope.APPROVALS_WRITE, Capability.APPROVE_DECISIONS))
+    found = _request(request_id, who.force_ids(Scope.APPROVALS_WRITE, Capability.APPROVE_DECISIONS))
     updated = approval_record(
         request=found, approver=who.user, approved=payload.approved, reason=payload.reason
     )
