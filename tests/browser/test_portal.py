@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from haven.web.ledger.services import checkpoint_sign
 from haven.web.portal.models import AdvocateConsent, PortalDraft
 from haven.web.reporting.models import Report
-from tests.browser.conftest import click_through
+from tests.browser.conftest import axe_violations, click_through
 from tests.browser.portal import (
     advocate_create,
     answer,
@@ -84,6 +84,10 @@ def test_a_victim_reports_follows_up_exchanges_messages_and_reads_the_log(live_s
         sign_in(officer_page, base, officer.username)
         officer_page.goto(f"{base}/console/reports/{report.reference}/")
         expect(officer_page.get_by_text("Can I bring a friend to talk to you?")).to_be_visible()
+        # An empty reply is refused beside its box, with the page's error summary.
+        click_through(officer_page, officer_page.get_by_role("button", name="Send reply"))
+        expect(officer_page.get_by_role("alert")).to_contain_text("Write a message.")
+        assert axe_violations(officer_page) == []
         officer_page.get_by_label("Reply to the reporter").fill(
             "Yes, of course. <b>Any</b> day this week."
         )

@@ -72,6 +72,21 @@ def test_an_empty_reply_sends_nothing(client, officer, reported):
     assert Message.objects.count() == 0
 
 
+def test_a_refused_reply_comes_back_in_its_box_with_the_reason(client, officer, reported):
+    report, _code = reported
+    client.force_login(officer)
+    too_long = "We will call you on Tuesday. " * 200
+    response = client.post(
+        reverse("reporting:report-message", args=[report.reference]), {"text": too_long}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert Message.objects.count() == 0
+    assert "govuk-error-summary" in page and 'href="#reply-text"' in page
+    assert 'id="reply-text-error"' in page and "<title>Error: " in page
+    assert f">{too_long}</textarea>" in page
+
+
 def test_another_forces_officer_can_neither_reply_nor_replace(client, kent_officer, reported):
     report, _code = reported
     client.force_login(kent_officer)

@@ -128,7 +128,12 @@ def report_record_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_show_view(request: HttpRequest, reference: str) -> HttpResponse:
     """The case page: the report, its people, stage, messages and timeline."""
-    report = _visible_report(request, reference)
+    return _report_page(request, _visible_report(request, reference))
+
+
+def _report_page(request: HttpRequest, report: Report, **reply: str) -> HttpResponse:
+    """The case page; `reply` gives back a reply that was refused (`reply_text`, and
+    `reply_error` to show beside it)."""
     content = None
     if not report.destroyed:
         content = _read(request, report)
@@ -150,6 +155,7 @@ def report_show_view(request: HttpRequest, reference: str) -> HttpResponse:
                 else ""
             ),
             **_followup_context(request, report),
+            **reply,
         },
     )
 
@@ -418,12 +424,13 @@ def _force_report(request: HttpRequest, reference: str, capability: Capability) 
 def report_message_view(request: HttpRequest, reference: str) -> HttpResponse:
     """An officer replies to the reporter on their follow-up page."""
     report = _force_report(request, reference, Capability.VIEW_REPORTS)
+    text = request.POST.get("text", "")
     try:
-        message_from_force(report=report, text=request.POST.get("text", ""), by=request.user)
+        message_from_force(report=report, text=text, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Your message was sent to the reporter."))
+        # The page again, the reply kept in its box beside the reason (nothing was sent).
+        return _report_page(request, report, reply_text=text, reply_error=" ".join(error.messages))
+    messages.success(request, _("Your message was sent to the reporter."))
     return redirect(reverse("reporting:report-show", args=[reference]) + "#messages")
 
 
