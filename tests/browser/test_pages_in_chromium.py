@@ -7,8 +7,10 @@ import base64
 import re
 
 import pytest
+from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from haven.web.accounts import services as account_services
 from haven.web.accounts.forces import TERRITORIAL_FORCES
@@ -113,3 +115,10 @@ def test_a_newcomer_sets_up_an_authenticator_and_sees_recovery_codes(live_server
     assert_page_is_healthy(page)
     page.get_by_role("link", name="Continue").click()
     page.wait_for_url("**/home/")
+
+
+def test_opening_a_buttons_address_shows_a_page_not_a_blank_one(live_server, page):
+    response = page.goto(live_server.url + reverse("portal:followup-message"))
+    assert response.status == 405
+    expect(page.get_by_role("heading", level=1)).to_have_text("This page cannot be opened this way")
+    assert_page_is_healthy(page)

@@ -109,6 +109,20 @@ def test_unknown_page_is_a_friendly_404(client, db):
     assert b"Page not found" in response.content
 
 
+def test_opening_a_buttons_address_is_a_page_not_a_blank_405(client, officer, report):
+    client.force_login(officer)
+    response = client.get(reverse("reporting:report-message", args=[report.reference]))
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert b"This page cannot be opened this way" in response.content
+    assert b"Go to the start page" in response.content
+
+
+def test_the_apis_405_keeps_its_own_answer(client, db):
+    response = client.delete("/api/v1/requests/")
+    assert response.status_code == 405
+    assert b"This page cannot be opened this way" not in response.content
+
+
 def test_failure_shows_the_error_page_without_a_traceback(db, settings):
     settings.ROOT_URLCONF = "tests.web.failing_urls"
     client = Client(raise_request_exception=False)

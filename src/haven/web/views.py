@@ -87,6 +87,28 @@ class HeadWithoutBodyMiddleware:
         return response
 
 
+class MethodNotAllowedPageMiddleware:
+    """A page for a 405 that has none.
+
+    `require_http_methods` answers a method a view does not take with no body, which a
+    browser shows as a blank page: someone who opens the address of a form's button
+    from a bookmark or their history would see nothing. The status and the `Allow`
+    header stay; an answer that has a body of its own (the JSON API's) is left alone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.streaming or response.content:
+            return response
+        page = render(request, "errors/405.html", status=405)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page
+
+
 class NoStoreMiddleware:
     """`Cache-Control: no-store` on every signed-in page and every marked view.
 

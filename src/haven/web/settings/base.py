@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "haven.web.views.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Inside the request's transaction and after the messages: it renders a page.
+    "haven.web.views.MethodNotAllowedPageMiddleware",
     # Last, as axes asks: it turns a lockout into the response.
     "axes.middleware.AxesMiddleware",
 ]
