@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from haven.web.ledger.models import LedgerEntry
 from haven.web.reporting.models import Stage
-from haven.web.reporting.services import report_stage_change
+from haven.web.reporting.services import report_stage_change, sealed_note_record
 from haven.web.sharing.models import Status
 from haven.web.sharing.services import (
     OfficerAnswers,
@@ -15,6 +16,7 @@ from haven.web.sharing.services import (
     decision_request_create,
     package_build,
     referral_record,
+    status_from_sealed,
 )
 from tests.web.sharing.conftest import DUTIES, doubt_from_the_abuser, kinds, steps, use_policy
 
@@ -182,3 +184,32 @@ def test_only_officers_of_the_force_may_request(met, report, victim, kent_office
                 report=report, person=victim, action="pnc_check",
                 answers=OfficerAnswers(purpose="safeguarding"), by=user,
             )  # fmt: skip
+
+
+def test_the_gateway_decides_on_the_persons_latest_note_else_the_reports(
+    met, report, victim, officer
+):
+    def status() -> tuple[str, str]:
+        with transaction.atomic():
+            return status_from_sealed(
+                report=report, person=victim, request_seal="r", reason="decision", by=officer
+            )
+
+    def note(person, concern: str, source: str) -> None:
+        sealed_note_record(
+            report=report,
+            person=person,
+            recorded_by=officer,
+            status_concern=concern,
+            status_source=source,
+            note="",
+        )
+
+    assert status() == ("none", "none")
+    note(None, "suspected", "officer")
+    assert status() == ("suspected", "officer")  # the report's, with none about her
+    note(victim, "doubt", "suspect")
+    note(None, "confirmed", "officer")  # newer, but about the report as a whole
+    assert status() == ("doubt", "suspect")
+    note(victim, "suspected", "suspect")
+    assert status() == ("suspected", "suspect")  # her newest

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from haven.ledger.kinds import (
@@ -144,10 +145,11 @@ def status_from_sealed(
 def _status_opened(report: Report, person: ReportPerson) -> tuple[str, str] | None:
     """(concern, source) from the latest sealed note, or None when there is none. The
     caller ledgers the opening."""
+    # One query: the notes about the person first (the filter leaves one person id, so
+    # ordering by it puts the report-wide notes, with none, after them), newest first.
     note = (
-        SealedNote.objects.filter(report=report, person=person).order_by("-recorded_at").first()
-        or SealedNote.objects.filter(report=report, person__isnull=True)
-        .order_by("-recorded_at")
+        SealedNote.objects.filter(Q(person=person) | Q(person__isnull=True), report=report)
+        .order_by(F("person").asc(nulls_last=True), "-recorded_at")
         .first()
     )
     if note is None:
