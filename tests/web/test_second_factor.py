@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -57,6 +58,23 @@ def test_a_wrong_code_signs_nobody_in(client, officer):
     assert response.status_code == 200
     assert b"There is a problem" in response.content
     assert client.get(HOME).status_code == 302
+
+
+def test_right_after_a_wrong_code_the_person_is_told_to_wait_not_that_the_code_is_wrong(
+    client, officer
+):
+    _password(client)
+    wrong = "000000" if totp_code() != "000000" else "111111"
+    assert b"That code did not work" in _code(client, wrong).content
+    # django-otp refuses every code for a second after a failure, the right one too.
+    refused = _code(client, totp_code())
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session
+    assert b"That code did not work" not in refused.content
+    assert b"no code is checked for 1 second" in refused.content
+    device = TOTPDevice.objects.get(user=officer)
+    device.throttling_failure_timestamp -= timedelta(seconds=2)  # the second has passed
+    device.save()
+    assert _code(client, totp_code())["Location"] == HOME
 
 
 def test_the_next_address_survives_the_second_step(client, officer):

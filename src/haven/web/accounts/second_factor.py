@@ -11,6 +11,7 @@ that is authenticated without a verified device, whatever made it.
 from __future__ import annotations
 
 import base64
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ import segno
 from django.contrib.auth import login as auth_login
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -71,14 +73,34 @@ def has_device(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def verify(user: User, code: str) -> Any:
-    """The device that accepts `code`, or None. Six digits are a TOTP code, anything else a
+def _devices_for(user: User, code: str) -> Any:
+    """The devices a code is checked against. Six digits are a TOTP code, anything else a
     recovery code, so a guess of one kind never counts against the other's throttle."""
+    devices: Any = TOTPDevice if (code.isdigit() and len(code) == 6) else StaticDevice
+    return devices.objects.filter(user=user, confirmed=True)
+
+
+def seconds_to_wait(user: User, code: str) -> int:
+    """How long until a code like `code` will be checked at all (0: now). After a wrong
+    code django-otp refuses every code, the right one too, for 1, 2, 4, … seconds; the
+    person is told to wait rather than that their code is wrong."""
+    code = "".join(code.split()).lower()
+    waits = []
+    for device in _devices_for(user, code):
+        allowed, details = device.verify_is_allowed()
+        if allowed:
+            return 0
+        until = (details or {}).get("locked_until")
+        waits.append(math.ceil((until - timezone.now()).total_seconds()) if until else 1)
+    return max(min(waits), 1) if waits else 0
+
+
+def verify(user: User, code: str) -> Any:
+    """The device that accepts `code`, or None (`_devices_for` says which are asked)."""
     code = "".join(code.split()).lower()
     if not code:
         return None
-    devices: Any = TOTPDevice if (code.isdigit() and len(code) == 6) else StaticDevice
-    for device in devices.objects.filter(user=user, confirmed=True):
+    for device in _devices_for(user, code):
         verified = django_otp.verify_token(user, device.persistent_id, code)
         if verified is not None:
             return verified

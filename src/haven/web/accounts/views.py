@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from haven.web.accounts import second_factor
@@ -30,10 +31,17 @@ class SignInView(auth_views.LoginView):
         return redirect("accounts:sign-in-set-up")
 
 
-_WRONG_CODE = _(
-    "That code did not work. Check it and try again; after several wrong codes, "
-    "wait a little before the next try."
-)
+_WRONG_CODE = _("That code did not work. Check it and try again.")
+
+
+def _wait_message(seconds: int) -> str:
+    return ngettext(
+        "A wrong code was entered a moment ago, so no code is checked for %(seconds)d "
+        "second. Wait, then enter the code your app shows.",
+        "A wrong code was entered a moment ago, so no code is checked for %(seconds)d "
+        "seconds. Wait, then enter the code your app shows.",
+        seconds,
+    ) % {"seconds": seconds}
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,10 +54,15 @@ def sign_in_code_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:sign-in-set-up")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = second_factor.verify(state.user, form.cleaned_data["code"])
-        if device is not None:
-            return HttpResponseRedirect(second_factor.finish(request, state, device))
-        form.add_error("code", _WRONG_CODE)
+        code = form.cleaned_data["code"]
+        wait = second_factor.seconds_to_wait(state.user, code)
+        if wait:
+            form.add_error("code", _wait_message(wait))
+        else:
+            device = second_factor.verify(state.user, code)
+            if device is not None:
+                return HttpResponseRedirect(second_factor.finish(request, state, device))
+            form.add_error("code", _WRONG_CODE)
     return render(request, "accounts/sign_in_code.html", {"form": form})
 
 
