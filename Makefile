@@ -12,6 +12,7 @@ MYPY := $(VENV)/bin/mypy
 TYPED := src/haven/ledger src/haven/privacy src/haven/policy
 # The PostgreSQL suite's database; pytest-django creates and drops test_haven beside it.
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/haven
+PORT ?= 8000
 
 .PHONY: help
 help: ## list the targets
@@ -68,9 +69,9 @@ messages: install gettext ## extract the portal's strings into the catalogues (s
 	cd src/haven/web && DJANGO_SETTINGS_MODULE=haven.web.settings.test ../../../$(PYTHON) -P -m django compilemessages
 
 .PHONY: run
-run: install ## migrate, load demo data, print the demo logins and serve on http://127.0.0.1:8000
+run: install ## migrate, load demo data, print the demo logins and serve on http://127.0.0.1:8000 (another port: make run PORT=8001)
 	$(HAVEN) demo
-	$(HAVEN) serve --host 127.0.0.1 --port 8000
+	$(HAVEN) serve --host 127.0.0.1 --port $(PORT)
 
 .PHONY: lint
 lint: install ## ruff, then mypy over the pure libraries

@@ -75,6 +75,7 @@ def test_the_console_and_gateway_pages_pass_axe(live_server, page):
         reverse("sharing:request-new", args=[ref]),
         reverse("sharing:sealed-note", args=[ref]),
         reverse("sharing:request-show", args=[request.pk]),
+        reverse("sharing:requests"),
     ):
         assert page.goto(base + path).status == 200, path
         assert_page_is_healthy(page)

@@ -34,6 +34,7 @@ def forces(transactional_db) -> None:
         ("/transparency/forces/kent/", "force-with-no-version"),
         ("/transparency/reforms/", "reforms"),
         ("/forces/", "force-index"),
+        ("/transparency/log/", "public-log"),
     ],
 )
 def test_transparency_page_passes_axe(live_server, page, path, name):  # noqa: F811

@@ -123,6 +123,24 @@ def test_the_apis_405_keeps_its_own_answer(client, db):
     assert b"This page cannot be opened this way" not in response.content
 
 
+def test_the_console_address_leads_to_the_users_own_pages(client, officer):
+    assert client.get("/console/")["Location"] == reverse("accounts:home")
+    client.force_login(officer)
+    home = client.get("/console/", follow=True)
+    assert home.status_code == 200 and reverse("reporting:report-index") in home.content.decode()
+
+
+def test_the_public_log_page_names_its_checkpoint_key_and_tiles_and_how_to_verify(client, db):
+    from haven.web.ledger.services import checkpoint_sign
+
+    assert b"No checkpoint has been published yet." in client.get("/transparency/log/").content
+    checkpoint = checkpoint_sign()
+    page = client.get("/transparency/log/").content.decode()
+    assert reverse("ledger:checkpoint") in page and reverse("ledger:vkey") in page
+    assert "/transparency/log/tile/" in page and "haven ledger verify" in page
+    assert checkpoint.note.splitlines()[0] in page  # the log's origin line
+
+
 def test_failure_shows_the_error_page_without_a_traceback(db, settings):
     settings.ROOT_URLCONF = "tests.web.failing_urls"
     client = Client(raise_request_exception=False)

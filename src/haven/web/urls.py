@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from haven.web import views
 from haven.web.api import api
@@ -10,6 +11,8 @@ urlpatterns = [
     path("", include("haven.web.accounts.urls")),
     path("report/", include("haven.web.portal.urls")),
     path("receipts/", include("haven.web.receipts.urls")),
+    # The console has no page of its own: its pages are listed on the user's home page.
+    path("console/", RedirectView.as_view(pattern_name="accounts:home"), name="console"),
     path("console/reports/", include("haven.web.reporting.urls")),
     path("console/requests/", include("haven.web.sharing.urls")),
     path("transparency/log/", include("haven.web.ledger.urls")),

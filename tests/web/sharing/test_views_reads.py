@@ -34,3 +34,21 @@ def test_each_page_showing_people_s_labels_is_one_read_and_the_queue_none(
     assert len(_readers(report)) == before + 1
     assert "the caller" in text(client.get(reverse("sharing:approval", args=[request.pk])))
     assert _readers(report)[before + 1 :] == [staff_pseudonym(supervisor)]
+
+
+def test_the_request_list_shows_the_forces_requests_newest_first_and_opens_no_report(
+    client, met, officer, report, victim
+):
+    use_policy(met, DUTIES)
+    client.force_login(officer)
+    assert "No decision has been asked for yet." in text(client.get(reverse("sharing:requests")))
+    first = asked(client, report, victim, recipient="support_service", rationale="Refuge.")
+    second = asked(client, report, victim, recipient="support_service", rationale="Again.")
+    before = len(_readers(report))
+    page = text(client.get(reverse("sharing:requests")))
+    assert report.reference in page and "Victim" in page and "the caller" not in page
+    links = [reverse("sharing:request-show", args=[r.pk]) for r in (second, first)]
+    html = client.get(reverse("sharing:requests")).content.decode()
+    assert all(link in html for link in links)
+    assert html.index(links[0]) < html.index(links[1])  # newest first
+    assert len(_readers(report)) == before

@@ -12,6 +12,7 @@ holds by now (docs/ledger.md: the public log must not say when entries arrive).
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from haven.ledger.errors import InvalidTileError
@@ -26,6 +27,12 @@ from haven.web.ledger.selectors import (
 )
 
 _IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@require_safe
+def log_view(request: HttpRequest) -> HttpResponse:
+    """What the public log is, its latest checkpoint and how to check it yourself."""
+    return render(request, "ledger/log.html", {"checkpoint": checkpoint_latest()})
 
 
 @require_safe

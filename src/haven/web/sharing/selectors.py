@@ -51,6 +51,22 @@ def requests_for_user(*, user: User) -> QuerySet[DecisionRequest]:
     )
 
 
+def requests_anywhere(*, user: User) -> bool:
+    """Whether `user` may request decisions in any force (and so has a list of them)."""
+    return forces_where(user=user, capability=Capability.REQUEST_DECISIONS).exists()
+
+
+REQUEST_LIST_LENGTH = 100
+
+
+def request_list(*, user: User) -> list[RequestSummary]:
+    """The newest requests (at most `REQUEST_LIST_LENGTH`) of the forces where `user` may
+    request decisions, newest first. People are named by their part only, as in the
+    approvals queue: a list of many reports opens none of them."""
+    newest = requests_for_user(user=user).order_by("-requested_at", "-id")
+    return [request_summary(r, with_label=False) for r in newest[:REQUEST_LIST_LENGTH]]
+
+
 def request_get_for_user(*, user: User, pk: int) -> DecisionRequest:
     """One request `user` may see. Raises `DecisionRequest.DoesNotExist` otherwise (a 404)."""
     return requests_for_user(user=user).get(pk=pk)

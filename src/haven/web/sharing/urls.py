@@ -5,6 +5,7 @@ from haven.web.sharing import views
 app_name = "sharing"
 
 urlpatterns = [
+    path("", views.request_list_view, name="requests"),
     path("approvals/", views.approvals_view, name="approvals"),
     path("approvals/<int:pk>/", views.approval_view, name="approval"),
     path("new/<str:reference>/", views.request_new_view, name="request-new"),

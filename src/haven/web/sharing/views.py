@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haven.web.accounts.permissions import Capability
 from haven.web.reporting.models import Report
@@ -169,6 +169,22 @@ def request_package_view(request: HttpRequest, pk: int, file_format: str) -> Htt
     response["Content-Disposition"] = f'attachment; filename="{package.filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_GET
+def request_list_view(request: HttpRequest) -> HttpResponse:
+    """The decision requests of the officer's forces, newest first."""
+    if not selectors.requests_anywhere(user=request.user):
+        raise PermissionDenied("Only officers and supervisors ask for decisions.")
+    return render(
+        request,
+        "sharing/requests.html",
+        {
+            "requests": selectors.request_list(user=request.user),
+            "length": selectors.REQUEST_LIST_LENGTH,
+        },
+    )
 
 
 # --- supervisors ------------------------------------------------------------------------------
