@@ -111,3 +111,34 @@ def test_the_log_filter_blanks_addresses_in_messages_and_tracebacks():
     text = logging.Formatter().format(record)
     assert "192.0.2.1" not in text and "2001:db8::7" not in text
     assert "peer [address]:5000 at 12:30:45" in text
+
+
+def test_a_refusal_is_logged_in_one_line_and_a_fault_with_its_traceback(settings):
+    import logging
+    import sys
+
+    from django.core.exceptions import PermissionDenied
+
+    from haven.web.settings.refusals import RefusalWithoutTracebackFilter
+
+    assert settings.LOGGING["handlers"]["console"]["filters"][0] == "refusals_in_one_line"
+
+    def logged(error: Exception) -> str:
+        try:
+            raise error
+        except Exception:
+            record = logging.LogRecord(
+                "django.request",
+                logging.WARNING,
+                __file__,
+                1,
+                "%s",
+                ("/governance/",),
+                sys.exc_info(),
+            )
+        RefusalWithoutTracebackFilter().filter(record)
+        return logging.Formatter().format(record)
+
+    assert logged(PermissionDenied("Only DPOs manage policy.")) == "/governance/"
+    fault = logged(ValueError("a fault"))
+    assert "Traceback" in fault and "ValueError: a fault" in fault

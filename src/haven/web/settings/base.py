@@ -263,12 +263,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{levelname} {name} {message}", "style": "{"}},
-    "filters": {"no_addresses": {"()": "haven.web.settings.redaction.AddressRedactingFilter"}},
+    "filters": {
+        "refusals_in_one_line": {"()": "haven.web.settings.refusals.RefusalWithoutTracebackFilter"},
+        "no_addresses": {"()": "haven.web.settings.redaction.AddressRedactingFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["no_addresses"],
+            "filters": ["refusals_in_one_line", "no_addresses"],
         }
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
