@@ -418,3 +418,17 @@ def test_a_foreign_key_is_not_mistaken_for_a_retired_one(tmp_path: Path) -> None
     with pytest.raises(InvalidSignatureError) as caught:
         verify_export(tmp_path / "export", vkey=generate_signer(ORIGIN).verifier)
     assert not isinstance(caught.value, RetiredKeyError)
+
+
+@pytest.mark.parametrize(
+    ("index", "words"), [(0, "(the first leaf)"), (5, "leaves before it match")]
+)
+def test_a_mismatch_says_what_before_it_matched(export: Export, index: int, words: str) -> None:
+    leaves = list(export.leaves)
+    leaves[index] = leaves[index] + b" "
+    with pytest.raises(LogVerificationError) as caught:
+        export.verify(leaves)
+    assert str(caught.value).startswith(f"leaf {index} does not match") and words in str(
+        caught.value
+    )
+    assert "leaves before it match" not in str(caught.value) or index > 0

@@ -230,9 +230,10 @@ def _raise_at(position: int, count: int, size: int) -> None:
             reason="extra_leaves",
             position=position,
         )
+    before = "; leaves before it match" if position else " (the first leaf)"
     raise LogVerificationError(
         f"leaf {position} does not match the signed tree (its hash differs from the "
-        f"signed tile hash); leaves before it match",
+        f"signed tile hash){before}",
         reason="leaf_mismatch",
         position=position,
     )
