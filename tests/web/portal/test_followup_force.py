@@ -147,3 +147,24 @@ def test_the_language_the_site_was_used_in_is_named_not_coded(client, officer, m
     client.force_login(officer)
     page = client.get(case(report)).content.decode()
     assert "Welsh" in page
+
+
+def test_the_case_timeline_and_the_reporters_log_agree_on_who_did_what(met):
+    from haven.ledger.kinds import ReceiptIssued, SupportReferralChosen
+    from haven.web.ledger.services import ledger_record
+    from haven.web.portal.disclosure_log import disclosure_log
+    from haven.web.reporting.selectors import report_timeline
+    from haven.web.reporting.services import report_pseudonym
+
+    report, _code = portal_report(met)  # its code issued with the submission
+    with transaction.atomic():
+        pseudonym = report_pseudonym(report)
+        ledger_record(SupportReferralChosen(report=pseudonym, services=("refuge",)))
+        ledger_record(ReceiptIssued(report=pseudonym, policy_version="npcc-2018"))
+    reporter_says = {line.index: line.who for line in disclosure_log(report)}
+    force_says = {entry.index: entry.who for entry in report_timeline(report=report)}
+    same_words = {"You": "The reporter", "Haven": "Haven"}
+    compared = [i for i in reporter_says if reporter_says[i] in same_words and i in force_says]
+    assert len(compared) >= 3  # the code, the referral, the promise receipt
+    for index in compared:
+        assert force_says[index] == same_words[reporter_says[index]], index

@@ -214,9 +214,20 @@ def report_timeline(*, report: Report) -> list[TimelineEntry]:
 
 
 def _timeline_who(kind: str, payload: dict[str, Any], names: dict[str, str]) -> str:
+    """Who acted, in the same words as the reporter's own log says it to them
+    (`portal.disclosure_log`), so the two pages never disagree."""
     if kind == "report_received":  # the event names no one: who made it follows its way in
         channel = payload.get("channel", "")
         return {"portal": "The reporter", "advocate": "Their advocate"}.get(channel, "An officer")
+    if kind in ("support_referral_chosen", "receipt_issued"):  # the reporter's own steps
+        return "The reporter"
+    if kind == "receipt_code_changed" and payload.get("change") == "issued":
+        # Issued with the submission (recorded as the reporter's), or by an officer.
+        return (
+            names.get(payload.get("by", ""), "An officer")
+            if payload.get("via") == "force"
+            else "Haven"
+        )
     actor = payload.get("by") or payload.get("reader") or ""
     if actor in ("", "system"):
         return "Haven"
