@@ -87,6 +87,10 @@ def test_bad_input_is_400_naming_the_field_and_records_nothing(client, officer, 
         content_type="application/json",
     )  # fmt: skip
     assert nobody.status_code == 400 and nobody.json()["detail"].startswith("person: ")
+    for body in ("[1, 2]", '"pnc_check"', "7"):
+        not_an_object = client.post("/api/v1/requests/", body, content_type="application/json")
+        assert not_an_object.status_code == 400
+        assert not_an_object.json()["detail"] == "The body must be a JSON object of the fields."
     assert not DecisionRequest.objects.exists()
 
 

@@ -6,6 +6,8 @@ schema is at `/api/v1/openapi.json`.
 
 from __future__ import annotations
 
+import json
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
@@ -40,8 +42,23 @@ def _where(location: tuple | list) -> str:
     return ".".join(parts) or "request"
 
 
+def _body_is_not_an_object(request: HttpRequest) -> bool:
+    """A JSON body that parses but is not an object (`[1, 2]`, `"text"`): every field
+    would be reported missing, which hides the real mistake."""
+    if request.method not in ("POST", "PUT", "PATCH") or not request.body:
+        return False
+    try:
+        return not isinstance(json.loads(request.body), dict)
+    except ValueError:
+        return False  # not JSON at all: ninja's own message says so
+
+
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
+    if _body_is_not_an_object(request):
+        return api.create_response(
+            request, {"detail": "The body must be a JSON object of the fields."}, status=400
+        )
     problems = [
         f"{_where(item.get('loc', ()))}: {item.get('msg', 'is not valid')}" for item in error.errors
     ]
