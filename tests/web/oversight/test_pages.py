@@ -137,7 +137,10 @@ def test_the_kind_and_day_filters(client, auditor, report, officer):
     assert "No events." in page
     page = text(client.get(reverse("oversight:events"), {"day": "yesterday", "kind": "nope"}))
     assert "Enter the day as a date" in page and "Choose a kind of event" in page
-    assert 'data-kind="report_received"' in page  # bad filters are not applied
+    assert 'data-kind="report_received"' not in page  # nothing listed under a bad filter
+    assert "No events." not in page
+    page = text(client.get(reverse("oversight:decisions"), {"force": "nowhere"}))
+    assert "Choose a force from the list." in page and "Decisions, newest first" not in page
 
 
 def test_events_are_paged(client, auditor, met, monkeypatch):

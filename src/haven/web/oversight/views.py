@@ -35,7 +35,8 @@ def _forces_or_403(request: HttpRequest):
 
 
 def _filters(request: HttpRequest, forces, *, with_kind: bool) -> tuple[EventFilters, list[str]]:
-    """The filters asked for; a bad value is named in an error and not applied."""
+    """The filters asked for; a bad value is named in an error (and the page then lists
+    nothing, rather than everything under a filter it did not apply)."""
     errors = []
     force = request.GET.get("force", "")
     if force and force not in {f.code for f in forces}:
