@@ -303,3 +303,25 @@ def test_the_signer_sees_no_approve_button_and_is_told_when_no_second_dpo_exists
 
     assert reverse("governance:approve", args=[met.code, version.number]) not in text
     assert "no other data protection officer" in text
+
+
+def test_the_policy_in_force_saved_unchanged_is_refused_and_saves_nothing(
+    client, met, dpo, second_dpo
+):
+    sign_in(client, dpo)
+    create = reverse("governance:create", args=[met.code])
+    prefilled = html.unescape(client.get(create).content.decode())
+    shipped = shipped_text(met.active_policy)
+    assert shipped.strip().splitlines()[0] in prefilled  # the page starts from it
+    response = client.post(create, {"text": shipped.replace("\n", "\r\n")})
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert f"the shipped policy {met.active_policy}" in page and "unchanged" in page
+    assert not PolicyVersion.objects.exists() and policy_events() == []
+
+    version = services.version_draft_create(force=met, text=shipped_text("firewall"), by=dpo)
+    services.version_sign_off(version=version, by=dpo, effective_at=timezone.now())
+    services.version_approve(version=version, by=second_dpo)
+    with pytest.raises(services.PolicyTextError, match="version 1"):
+        services.version_draft_create(force=met, text=shipped_text("firewall") + "\n", by=dpo)
+    assert PolicyVersion.objects.count() == 1

@@ -62,6 +62,27 @@ def check_policy_text(text: str, *, policy_id: str = "draft") -> None:
         raise PolicyTextError(str(error), line=getattr(error, "line", None)) from error
 
 
+def _refuse_unchanged(force: Force, text: str) -> None:
+    """Refuse a draft whose text is the policy in force, word for word (the new-draft
+    page starts from that text, so saving it untouched is the likely slip): a version
+    that changes nothing has nothing to sign off."""
+    active = force_active_version(force=force)
+    in_force = active.text if active else shipped_policy_text(force.active_policy)
+    if text.strip() == in_force.replace("\r\n", "\n").strip():
+        which = (
+            _("version %(number)s") % {"number": active.number}
+            if active
+            else _("the shipped policy %(policy)s") % {"policy": force.active_policy}
+        )
+        raise PolicyTextError(
+            _(
+                "This text is the policy in force (%(which)s), unchanged. Change it before "
+                "saving a draft: a version that changes nothing has nothing to sign off."
+            )
+            % {"which": which}
+        )
+
+
 def shipped_policy_text(policy_id: str) -> str:
     return resolve_policy_path(policy_id)[1].read_text(encoding="utf-8")
 
@@ -115,11 +136,13 @@ def version_draft_create(
 
     Raises:
         PermissionDenied: `by` is not a DPO of `force`.
-        PolicyTextError: the text does not load or compile (nothing is saved).
+        PolicyTextError: the text does not load or compile, or is the policy in force
+            unchanged (nothing is saved).
     """
     _require(by, force)
     text = text.replace("\r\n", "\n")
     check_policy_text(text)
+    _refuse_unchanged(force, text)
     with transaction.atomic(), ledger_batch():
         Force.objects.select_for_update().filter(pk=force.pk).first()
         version = PolicyVersion.objects.create(
@@ -155,6 +178,7 @@ def version_draft_update(*, version: PolicyVersion, text: str, by: User) -> Poli
         raise ValidationError(_("Only a draft can be edited; draft a new version instead."))
     text = text.replace("\r\n", "\n")
     check_policy_text(text)
+    _refuse_unchanged(version.force, text)
     with transaction.atomic(), ledger_batch():
         version.text = text
         version.digest = text_digest(text)
