@@ -6,6 +6,7 @@ Exit this page and the promise receipt download."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.conf import settings
@@ -273,3 +274,26 @@ def test_the_promise_receipt_downloads_after_a_report(live_server, page):
     page.locator("main input[type=file]").set_input_files(str(path))
     click_through(page, question_form(page).locator("button").first)
     assert page.locator(".govuk-error-summary").count() == 0
+
+
+class _Reached(Exception):
+    pass
+
+
+def test_the_character_count_counts_in_polish(live_server, page):
+    warnings: list[str] = []
+    page.on("console", lambda message: warnings.append(message.text))
+    start_report(page, live_server.url)
+    switch_language(page, "Polski")
+
+    def stop_at_the_account(page) -> None:  # type: ignore[no-untyped-def]
+        if page.url.split("?")[0].endswith("/report/what-happened"):
+            raise _Reached
+
+    with pytest.raises(_Reached):
+        walk_to_confirmation(page, on_page=stop_at_the_account)
+    status = page.locator(".govuk-character-count__status")
+    expect(status).to_have_text(re.compile(r"Pozostało Ci 5\D?000 znaków"))
+    page.locator("#account").fill("x" * 5002)
+    expect(status).to_have_text(re.compile(r"Masz o 2 znaki za dużo"))
+    assert not [w for w in warnings if "plural" in w.lower()], warnings

@@ -40,3 +40,14 @@ def test_the_home_page_says_what_a_role_may_do_in_words(client, request, role):
     for capability in Capability:
         assert f">{capability.value}<" not in page
         assert f" {capability.value}" not in page
+
+
+def test_officers_reach_their_decision_requests_and_one_item_is_current(
+    client, officer, supervisor, dpo
+):
+    requests = f'href="{reverse("sharing:requests")}"'
+    assert requests in _links(client, officer) and requests not in _links(client, dpo)
+    client.force_login(supervisor)
+    page = client.get(reverse("sharing:approvals")).content.decode()
+    assert page.count('aria-current="page"') == 1
+    assert f'href="{reverse("sharing:approvals")}" aria-current="page"' in page

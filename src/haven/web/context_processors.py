@@ -24,6 +24,8 @@ def navigation(request: HttpRequest) -> dict:
         items.append((_("Your work"), reverse("accounts:home")))
         if Capability.VIEW_REPORTS in granted:
             items.append((_("Reports"), reverse("reporting:report-index")))
+        if Capability.REQUEST_DECISIONS in granted:
+            items.append((_("Decision requests"), reverse("sharing:requests")))
         if Capability.APPROVE_DECISIONS in granted:
             items.append((_("Approvals"), reverse("sharing:approvals")))
         if Capability.MANAGE_POLICY in granted:
@@ -32,14 +34,14 @@ def navigation(request: HttpRequest) -> dict:
             items.append((_("Subject access"), reverse("subjectaccess:index")))
         if Capability.VERIFY_LEDGER in granted:
             items.append((_("Oversight"), reverse("oversight:index")))
+    # The item whose address is the longest start of this page's: on the approvals
+    # queue (/console/requests/approvals/) that is Approvals, not Decision requests.
     current = request.path
+    starts = [href for _text, href in items if current.startswith(href) and href != "/"]
+    active = max(starts, key=len, default="")
     return {
         "navigation": [
-            {
-                "text": text,
-                "href": href,
-                "active": href == current or (href != "/" and current.startswith(href)),
-            }
+            {"text": text, "href": href, "active": href == current or href == active}
             for text, href in items
         ]
     }

@@ -5,6 +5,7 @@ that are complete, compiled and marked for review by native speakers."""
 from __future__ import annotations
 
 import gettext
+import html
 import re
 from pathlib import Path
 
@@ -218,3 +219,27 @@ def test_the_policy_texts_module_is_up_to_date():
     assert committed == policy_texts_build.module_source(), (
         "the policies changed: run `make messages` (python -m haven.web.portal.policy_texts_build)"
     )
+
+
+def test_the_force_list_is_in_the_readers_language(client, met):
+    page = client.get(reverse("accounts:force-index"), HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+    for english in ("territorial force", "Each force's page", "Country", "England"):
+        assert english not in page, english
+    assert translation_of("pl", "Police forces in England and Wales") in page
+    assert translation_of("pl", "England") in page
+
+
+def test_the_character_count_speaks_the_readers_language_in_every_plural_form_it_uses(client, met):
+    from tests.web.portal.test_report_questions import answered_up_to
+
+    client.get(reverse("start") + "?lang=pl")
+    answered_up_to(client, "/report/what-happened")
+    page = html.unescape(client.get("/report/what-happened").content.decode())
+    for form, word in (("one", "znak"), ("few", "znaki"), ("many", "znaków"), ("other", "znaku")):
+        assert re.search(
+            rf'data-i18n\.characters-under-limit\.{form}="Pozostał[oy]? Ci %{{count}} {word}"',
+            page,
+        ), form
+        assert f"data-i18n.characters-over-limit.{form}=" in page
+    assert 'data-i18n.characters-at-limit="Nie pozostał Ci żaden znak"' in page
+    assert "characters remaining" not in page

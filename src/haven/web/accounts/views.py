@@ -125,4 +125,4 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 
 def force_index_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/force/index.html", {"forces": force_list()})
+    return render(request, "forces/index.html", {"forces": force_list()})
