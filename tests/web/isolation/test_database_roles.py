@@ -48,3 +48,26 @@ def test_a_bad_owner_url_is_named_in_the_message(roles):
     environment.declare_owner_connection()
     with pytest.raises(environment.ConfigurationError, match="^HAVEN_MIGRATE_DATABASE_URL must"):
         environment.database(Path("unused"))
+
+
+# --- prepared statements (PostgreSQL) -------------------------------------------------------
+
+
+def test_postgresql_prepares_what_a_connection_sends_again_unless_turned_off(roles):
+    options = environment.database(Path("unused"))["OPTIONS"]
+    assert options["server_side_binding"] is True and options["prepare_threshold"] == 2
+    roles.setenv("HAVEN_DATABASE_PREPARED_STATEMENTS", "0")  # behind PgBouncer, say
+    options = environment.database(Path("unused")).get("OPTIONS", {})
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+
+
+def test_sqlite_has_no_prepared_statement_options(roles):
+    roles.delenv("HAVEN_MIGRATE_DATABASE_URL")
+    roles.setenv("DATABASE_URL", "sqlite:///var/haven.sqlite3")
+    assert "prepare_threshold" not in environment.database(Path("unused"))["OPTIONS"]
+
+
+def test_a_prepared_statements_setting_that_is_not_yes_or_no_is_refused(roles):
+    roles.setenv("HAVEN_DATABASE_PREPARED_STATEMENTS", "sometimes")
+    with pytest.raises(environment.ConfigurationError, match="HAVEN_DATABASE_PREPARED_STATEMENTS"):
+        environment.database(Path("unused"))

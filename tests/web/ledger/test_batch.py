@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from haven.ledger.errors import PersonalDataError
 from haven.ledger.kinds import SignedIn
-from haven.ledger.tree import root_from_leaves, root_hash
+from haven.ledger.store import InMemoryHashStore
+from haven.ledger.tree import append_leaves, root_from_leaves, root_hash
 from haven.web.accounts.models import Force
-from haven.web.ledger import store
-from haven.web.ledger.models import LedgerEntry, LedgerHead
+from haven.web.ledger import services
+from haven.web.ledger.models import LedgerEntry, LedgerHead, LedgerNode
 from haven.web.ledger.selectors import entry_event, leaves_upto, ledger_size
 from haven.web.ledger.services import (
     LedgerOutsideTransactionError,
@@ -42,15 +43,22 @@ def test_events_in_a_batch_are_appended_in_order_when_it_ends(db):
     assert LedgerHead.objects.get().size == 3
 
 
+def _head_locks(queries: CaptureQueriesContext) -> list[str]:
+    """The statements that lock the head: an UPDATE, or on PostgreSQL the append
+    function that starts with one."""
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'UPDATE "ledger_ledgerhead"' in q["sql"] or "haven_ledger_append" in q["sql"]
+    ]
+
+
 def test_a_batch_locks_the_head_once_for_all_its_events(db):
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         with ledger_batch():
             for n in range(4):
                 ledger_record(event(n))
-    head = [q["sql"] for q in queries.captured_queries if "ledger_ledgerhead" in q["sql"]]
-    # An UPDATE locks the row until commit (on PostgreSQL inside a WITH that also reads
-    # the tree's right edge).
-    assert len(head) == 1 and 'UPDATE "ledger_ledgerhead"' in head[0]
+    assert len(_head_locks(queries)) == 1
     assert _users() == [f"staff_{n}" for n in range(4)]
 
 
@@ -59,13 +67,16 @@ def test_an_append_takes_few_statements_behind_the_head_lock(db):
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         ledger_record_many([event(n) for n in range(3)])
     sql = [q["sql"] for q in queries.captured_queries]
-    locked = next(n for n, text in enumerate(sql) if 'UPDATE "ledger_ledgerhead"' in text)
-    behind = " ".join(sql[locked:])
-    # PostgreSQL: the head and the right edge in one statement, every row in another.
-    # SQLite: the head, the right edge, then one insert a table.
-    assert len(sql[locked:]) == (2 if connection.vendor == "postgresql" else 4), sql[locked:]
-    assert 'INSERT INTO "ledger_ledgerentry"' in behind
-    assert 'INSERT INTO "ledger_ledgernode"' in behind
+    locked = sql.index(_head_locks(queries)[0])
+    if connection.vendor == "postgresql":
+        # The server does the whole append: the lock is held for one statement.
+        assert sql[locked:] == [sql[locked]] and "haven_ledger_append" in sql[locked]
+    else:
+        # The head (which returns the claimed size), the right edge, one insert a table.
+        behind = sql[locked:]
+        assert len(behind) == 4, behind
+        assert 'INSERT INTO "ledger_ledgerentry"' in behind[2]
+        assert 'INSERT INTO "ledger_ledgernode"' in behind[3]
     leaves = leaves_upto(size=ledger_size())
     assert root_hash(DatabaseHashStore(), 4) == root_from_leaves(leaves)
 
@@ -140,14 +151,49 @@ def test_a_block_marked_for_rollback_appends_nothing_and_ends_quietly(db):
     assert _users() == ["staff_0"]
 
 
-def test_an_append_too_large_for_one_statement_inserts_each_table_on_its_own(db, monkeypatch):
-    monkeypatch.setattr(store, "_MAX_PARAMETERS", 10)
-    ledger_record_many([event(n) for n in range(5)])
+def _stored_nodes() -> set[tuple[int, int, bytes]]:
+    return {(n.level, n.index, bytes(n.hash)) for n in LedgerNode.objects.all()}
+
+
+def _nodes_the_library_computes(leaves: list[bytes]) -> set[tuple[int, int, bytes]]:
+    """Every node `haven.ledger.tree.append_leaves` stores for `leaves`, one at a time."""
+    memory = InMemoryHashStore()
+    nodes: set[tuple[int, int, bytes]] = set()
+    for size, leaf in enumerate(leaves):
+        new = append_leaves(memory, size, [leaf]).hashes
+        memory.put_many(new)
+        nodes.update((node.level, node.index, bytes(node.hash)) for node in new)
+    return nodes
+
+
+def test_every_node_stored_is_the_one_the_python_tree_computes(db):
+    # Appends of many sizes, so the server's function (PostgreSQL) meets every shape of
+    # right edge; each of its nodes must be the Python library's, bit for bit.
+    for size in (1, 1, 2, 3, 7, 1, 16, 5, 33):
+        ledger_record_many([event(f"{size}_{n}") for n in range(size)])
+    leaves = leaves_upto(size=ledger_size())
+    assert len(leaves) == 69
+    assert _stored_nodes() == _nodes_the_library_computes(leaves)
+    assert root_hash(DatabaseHashStore(), 69) == root_from_leaves(leaves)
+
+
+def test_an_append_larger_than_the_server_takes_is_appended_the_python_way(db, monkeypatch):
+    monkeypatch.setattr(services, "APPEND_IN_SERVER_AT_MOST", 2)
+    ledger_record_many([event(n) for n in range(2)])
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
-        ledger_record_many([event(n) for n in range(5, 8)])
-    inserts = [q["sql"] for q in queries.captured_queries if "INSERT INTO" in q["sql"]]
-    assert len(inserts) == 2  # one executemany a table
-    assert 'INSERT INTO "ledger_ledgerentry"' in inserts[0]
-    assert 'INSERT INTO "ledger_ledgernode"' in inserts[1]
-    assert _users() == [f"staff_{n}" for n in range(8)]
-    assert root_hash(DatabaseHashStore(), 8) == root_from_leaves(leaves_upto(size=8))
+        ledger_record_many([event(n) for n in range(2, 7)])
+    assert not any("haven_ledger_append" in q["sql"] for q in queries.captured_queries)
+    leaves = leaves_upto(size=7)
+    assert _users() == [f"staff_{n}" for n in range(7)]
+    assert _stored_nodes() == _nodes_the_library_computes(leaves)
+
+
+def test_the_server_refuses_to_append_to_a_tree_missing_a_node(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("the append function is PostgreSQL's; SQLite appends in Python")
+    ledger_record_many([event(n) for n in range(3)])
+    LedgerNode.objects.filter(level=1, index=0).delete()  # the right edge of size 3
+    with pytest.raises(DatabaseError, match="has no node at level 1 index 0"):
+        with transaction.atomic():
+            ledger_record_many([event(3)])
+    assert ledger_size() == 3

@@ -26,10 +26,9 @@ from haven.web.api.schemas import (
     StatusCode,
 )
 from haven.web.apitokens.scopes import Scope
-from haven.web.reporting.models import ReportPerson
 from haven.web.sharing.labels import label_of, obligation_title
 from haven.web.sharing.models import Action, DecisionRequest, Purpose, Recipient, Status
-from haven.web.sharing.selectors import request_citations
+from haven.web.sharing.selectors import RequestSubject, request_citations, request_subject
 from haven.web.sharing.services import (
     OfficerAnswers,
     approval_record,
@@ -89,15 +88,11 @@ def _request(pk: int, force_ids: list[int]) -> DecisionRequest:
         raise HttpError(404, "No decision request with that id in your force.") from None
 
 
-def _person_in_report(reference: str, person_id: int, force_ids: list[int]) -> ReportPerson:
-    """The person `person_id` of the report `reference` in one of `force_ids`, with the report,
-    in one query. Raises 404 when there is no such report, 400 when it names no such
-    person."""
-    found = (
-        ReportPerson.objects.select_related("report__force")
-        .filter(pk=person_id, report__reference=reference, report__force_id__in=force_ids)
-        .first()
-    )
+def _subject(reference: str, person_id: int, force_ids: list[int]) -> RequestSubject:
+    """The person `person_id` of the report `reference` in one of `force_ids`, with the
+    report and the sealed note to decide on, in one statement. Raises 404 when there is
+    no such report, 400 when it names no such person."""
+    found = request_subject(reference=reference, person_id=person_id, force_ids=force_ids)
     if found is None:
         report_in_forces(reference, force_ids)  # 404 when the report is not there either
         raise HttpError(400, "person: no one with this id is named in the report.")
@@ -127,11 +122,11 @@ def request_list(request: HttpRequest, query: Query[RequestQuery]):
 def request_create(request: HttpRequest, payload: RequestIn):
     who = caller(request)
     force_ids = who.force_ids(Scope.REQUESTS_WRITE, Capability.REQUEST_DECISIONS)
-    person = _person_in_report(payload.report, payload.person, force_ids)
-    report = person.report
+    subject = _subject(payload.report, payload.person, force_ids)
     created = decision_request_create(
-        report=report,
-        person=person,
+        report=subject.person.report,
+        person=subject.person,
+        latest_note=subject.latest_note,
         action=str(payload.action),
         answers=OfficerAnswers(
             purpose=str(payload.purpose),

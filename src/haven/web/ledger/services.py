@@ -45,12 +45,14 @@ from haven.web.ledger.keys import (
 from haven.web.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerHead, LedgerNode
 from haven.web.ledger.selectors import ledger_size
 from haven.web.ledger.store import (
+    APPEND_IN_SERVER_AT_MOST,
     NODE_COLUMNS,
     DatabaseHashStore,
     Frontier,
+    append_in_server,
     frontier_read,
     head_advance,
-    insert_rows_together,
+    insert_rows,
     node_rows,
 )
 
@@ -109,22 +111,23 @@ def _require_transaction() -> None:
 
 def _append(entries: Sequence[tuple[LedgerEvent, Recorded, datetime]]) -> list[int]:
     """Append checked entries under the head lock; the lock is held until commit, so
-    the entries are sealed before it is taken."""
+    the entries are sealed before it is taken, and on PostgreSQL the server does the
+    rest in one statement (`store.append_in_server`)."""
     sealed = [_sealed_entry(event, item, at) for event, item, at in entries]
+    if connection.vendor == "postgresql" and len(sealed) <= APPEND_IN_SERVER_AT_MOST:
+        first = append_in_server(sealed)
+        if first is not None:
+            return list(range(first, first + len(sealed)))
     start, frontier = _claim_positions(len(sealed))
     result = append_leaves(
         DatabaseHashStore(frontier), start, [item.leaf for _, item, _ in entries]
     )
-    insert_rows_together(
-        [
-            (
-                LedgerEntry,
-                LEDGER_ENTRY_COLUMNS,
-                [(start + offset, *row) for offset, row in enumerate(sealed)],
-            ),
-            (LedgerNode, NODE_COLUMNS, node_rows(result.hashes)),
-        ]
+    insert_rows(
+        LedgerEntry,
+        LEDGER_ENTRY_COLUMNS,
+        [(start + offset, *row) for offset, row in enumerate(sealed)],
     )
+    insert_rows(LedgerNode, NODE_COLUMNS, node_rows(result.hashes))
     return list(range(start, result.size))
 
 

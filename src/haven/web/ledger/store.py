@@ -1,8 +1,10 @@
 """`haven.ledger.store.HashStore` on the `LedgerNode` table, and the append's SQL.
 
 Every append waits for the log's head lock, and holds it until its transaction commits,
-so what runs behind it is counted in round trips: on PostgreSQL an append takes two
-(`head_advance`, then `insert_rows_together`), on SQLite four.
+so what runs behind it is counted in round trips: on PostgreSQL an append is one
+statement (`append_in_server`, the function `haven_ledger_append` of migration 0004),
+on SQLite four (`head_advance`, which reads the right edge too, then `insert_rows` a
+table).
 """
 
 from __future__ import annotations
@@ -18,10 +20,6 @@ Frontier = dict[tuple[int, int], bytes]
 """Nodes of the tree's right edge by (level, index)."""
 
 NODE_COLUMNS = ("level", "index", "hash")
-
-# PostgreSQL takes at most 65,535 parameters a statement; larger appends (a bulk load)
-# insert each table with its own `executemany`.
-_MAX_PARAMETERS = 30_000
 
 
 def frontier_keys(size: int) -> list[tuple[int, int]]:
@@ -79,70 +77,46 @@ def frontier_read(size: int) -> Frontier:
 def head_advance(count: int) -> tuple[int, Frontier] | None:
     """Move the head on by `count`: the first position claimed and the tree's right edge
     there, or None when there is no head row (`services._locked_head` deals with that).
-
-    The UPDATE locks the head row until the transaction ends. On PostgreSQL the right
-    edge is read in the same statement (its nodes are found from the old size by
-    `generate_series` over the size's bits, as `frontier_keys` does).
-    """
+    The UPDATE locks the head row until the transaction ends."""
     head, size, key = _quoted(LedgerHead, "size", "id")
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {head} SET {size} = {size} + %s WHERE {key} = 1 RETURNING {size}",  # noqa: S608 - names from model metadata
-                [count],
-            )
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        start = int(row[0]) - count
-        return start, frontier_read(start)
-    nodes, level, index, hash_ = _quoted(LedgerNode, *NODE_COLUMNS)
-    sql = (
-        f"WITH claimed AS (UPDATE {head} SET {size} = {size} + %s WHERE {key} = 1 "  # noqa: S608 - names from model metadata
-        f"RETURNING {size} - %s AS start) "
-        f"SELECT claimed.start, node.{level}, node.{index}, node.{hash_} FROM claimed "
-        "LEFT JOIN generate_series(0, 62) AS bit ON (claimed.start >> bit) & 1 = 1 "
-        f"LEFT JOIN {nodes} AS node ON node.{level} = bit "
-        f"AND node.{index} = (claimed.start >> bit) - 1"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [count, count])
-        rows = cursor.fetchall()
-    if not rows:
+        cursor.execute(
+            f"UPDATE {head} SET {size} = {size} + %s WHERE {key} = 1 RETURNING {size}",  # noqa: S608 - names from model metadata
+            [count],
+        )
+        row = cursor.fetchone()
+    if row is None:
         return None
-    frontier = {(row[1], row[2]): bytes(row[3]) for row in rows if row[1] is not None}
-    return int(rows[0][0]), frontier
+    start = int(row[0]) - count
+    return start, frontier_read(start)
+
+
+APPEND_IN_SERVER_AT_MOST = 5_000
+"""Entries one `append_in_server` call takes; a bulk load appends in the Python way."""
+
+
+def append_in_server(entries: Sequence[tuple]) -> int | None:
+    """PostgreSQL: append `entries` (rows of `LEDGER_ENTRY_COLUMNS` after the position)
+    in one statement, and return the first position they took; None when there is no
+    head row yet (the caller creates it and appends the Python way).
+
+    The server claims the positions, reads the right edge, hashes the new nodes (as
+    `haven.ledger.tree.append_leaves` does) and inserts entries and nodes, so the head's
+    lock is held for this one statement and the commit.
+    """
+    columns = list(zip(*entries, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT haven_ledger_append(%s::text[], %s::bytea[], %s::timestamptz[], "
+            "%s::text[], %s::uuid[], %s::bytea[], %s::bytea[], %s::bytea[])",
+            [list(column) for column in columns],
+        )
+        start = cursor.fetchone()[0]
+    return None if start is None else int(start)
 
 
 Rows = tuple[type[models.Model], Sequence[str], Sequence[tuple]]
 """A table's model, the columns given, and the rows to insert."""
-
-
-def insert_rows_together(tables: Sequence[Rows]) -> None:
-    """Insert append-only rows into several tables: on PostgreSQL in one statement
-    (each table but the last a data-modifying `WITH`), elsewhere one `executemany` a
-    table. Raw SQL: the ledger writes three rows per event on average, and building
-    model instances for them made the ORM the bottleneck of every append
-    (bench/ledger.py)."""
-    tables = [(model, columns, rows) for model, columns, rows in tables if rows]
-    parameters = sum(len(columns) * len(rows) for _, columns, rows in tables)
-    if connection.vendor != "postgresql" or len(tables) < 2 or parameters > _MAX_PARAMETERS:
-        for model, columns, rows in tables:
-            insert_rows(model, columns, rows)
-        return
-    parts = [_values_insert(model, columns, len(rows)) for model, columns, rows in tables]
-    sql = "WITH " + ", ".join(f"t{n} AS ({part})" for n, part in enumerate(parts[:-1]))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"{sql} {parts[-1]}",
-            [value for _, _, rows in tables for row in rows for value in row],
-        )
-
-
-def _values_insert(model: type[models.Model], columns: Sequence[str], count: int) -> str:
-    table, *names = _quoted(model, *columns)
-    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    return f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * count)}"  # noqa: S608 - names from model metadata
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple]) -> None:

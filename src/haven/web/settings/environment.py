@@ -197,7 +197,21 @@ def database(default_sqlite: Path) -> dict:
             f"{name} names no database ({_redact(url)!r}); add it after the host, "
             "e.g. postgres://haven@127.0.0.1:5432/haven"
         )
+    if config["ENGINE"].endswith("postgresql") and _flag_default_on(
+        "HAVEN_DATABASE_PREPARED_STATEMENTS"
+    ):
+        config["OPTIONS"] = {**config.get("OPTIONS", {}), **PREPARED_STATEMENTS}
     return config
+
+
+PREPARED_STATEMENTS = {"server_side_binding": True, "prepare_threshold": 2}
+"""PostgreSQL: parameters bound by the server, and a statement a connection sends a second
+time prepared there, so it is planned once per connection. Under row-level security
+planning is most of what a short query costs (each policy is planned into it; the
+person a decision is about took 0.5 ms to plan and 0.1 ms to run: docs/performance.md).
+A pooler in transaction mode that cannot keep prepared statements (PgBouncer before
+1.21, or without `max_prepared_statements`) needs them off:
+`HAVEN_DATABASE_PREPARED_STATEMENTS=0`."""
 
 
 REDIS_SCHEMES = ("redis", "rediss", "unix")
@@ -313,6 +327,11 @@ def frontend_dir(repo_root: Path) -> Path:
     if configured:
         return Path(configured)
     return repo_root / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+
+
+def _flag_default_on(name: str) -> bool:
+    """`_flag`, but unset means on."""
+    return not os.environ.get(name, "").strip() or _flag(name)
 
 
 def _flag(name: str) -> bool:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -135,23 +136,29 @@ def status_from_sealed(
 
     Opening is ledgered (`sealed_access`) only when there is something to open.
     """
-    opened = _status_opened(report, person)
+    opened = _status_opened(latest_sealed_note(report=report, person=person))
     if opened is None:
         return "none", "none"
     _sealed_access(report, person, request_seal, reason, by)
     return opened
 
 
-def _status_opened(report: Report, person: ReportPerson) -> tuple[str, str] | None:
-    """(concern, source) from the latest sealed note, or None when there is none. The
-    caller ledgers the opening."""
+def latest_sealed_note(*, report: Report, person: ReportPerson) -> SealedNote | None:
+    """The note the gateway decides on: the newest about `person`, else the newest about
+    the report as a whole; still sealed. (`selectors.request_subject` picks the same one
+    in the API's single read.)"""
     # One query: the notes about the person first (the filter leaves one person id, so
     # ordering by it puts the report-wide notes, with none, after them), newest first.
-    note = (
+    return (
         SealedNote.objects.filter(Q(person=person) | Q(person__isnull=True), report=report)
-        .order_by(F("person").asc(nulls_last=True), "-recorded_at")
+        .order_by(F("person").asc(nulls_last=True), "-recorded_at", "-id")
         .first()
     )
+
+
+def _status_opened(note: SealedNote | None) -> tuple[str, str] | None:
+    """(concern, source) opened from `note`, or None when there is no note. The caller
+    ledgers the opening."""
     if note is None:
         return None
     return open_sealed_field(note, "status_concern"), open_sealed_field(note, "status_source")
@@ -223,6 +230,15 @@ def request_rationale_open(*, request: DecisionRequest, by: User) -> str:
 _REQUEST_FOREIGN_KEYS = ["force", "report", "person", "requested_by"]
 
 
+class ReadHere(Enum):
+    """`decision_request_create`'s default for `latest_note`: read it there."""
+
+    READ_HERE = "read here"
+
+
+READ_HERE = ReadHere.READ_HERE
+
+
 def decision_request_create(
     *,
     report: Report,
@@ -231,8 +247,13 @@ def decision_request_create(
     answers: OfficerAnswers,
     by: User,
     rationale: str = "",
+    latest_note: SealedNote | None | ReadHere = READ_HERE,
 ) -> DecisionRequest:
     """Decide one request with the force's active policy and start its obligations.
+
+    `latest_note` is the sealed note to decide on when the caller has read it with the
+    person (`selectors.request_subject`), None when there is none; by default it is
+    read here (`latest_sealed_note`).
 
     Raises:
         PermissionDenied: `by` may not request decisions in the report's force.
@@ -254,7 +275,13 @@ def decision_request_create(
         recipient=answers.recipient if action == "disclose" else "none",
         purpose=answers.purpose,
     )
-    opened = _status_opened(report, person)
+    if latest_note is READ_HERE:
+        latest_note = latest_sealed_note(report=report, person=person)
+    elif latest_note is not None and (
+        latest_note.report_id != report.pk or latest_note.person_id not in (None, person.pk)
+    ):
+        raise ValueError("latest_note is a note about another report or person")
+    opened = _status_opened(latest_note)
     concern, source = opened or ("none", "none")
     case = {
         "action": action,
