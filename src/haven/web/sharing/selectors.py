@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -476,21 +477,13 @@ _NOTE = ModelColumns(SealedNote, "note", defer=("note",))
 _LATEST = ModelColumns(SealedNote, "latest")
 
 
-def request_subject(
-    *, reference: str, person_id: int, force_ids: list[int]
-) -> RequestSubject | None:
-    """The person `person_id` of the report `reference` in one of `force_ids`, with the
-    report, its force and the sealed note the gateway would decide on, or None.
-
-    One statement, written out (`database.columns`): the API asks this on every decision
-    request, and the ORM took longer to build the two queries than the database took to
-    answer them. The note is picked as `services.latest_sealed_note` picks it.
-    """
-    if not force_ids:
-        return None
+@cache
+def _request_subject_sql(vendor: str, forces: int) -> str:
+    """`request_subject`'s statement for `forces` force ids, built once for each database
+    (`vendor`: quoting differs) and number: the names come from the models, every value
+    is a parameter."""
     c = connection
-    # Names come from the models, every value is a parameter.
-    sql = (
+    return (
         f"SELECT {_PERSON.select_list(c)}, {_REPORT.select_list(c)}, "  # noqa: S608
         f"{_FORCE.select_list(c)}, {_NOTE.select_list(c)} "
         f"FROM {_PERSON.table(c)} "
@@ -504,8 +497,24 @@ def request_subject(
         f"ORDER BY {_LATEST.column('person', c)} IS NULL, "
         f"{_LATEST.column('recorded_at', c)} DESC, {_LATEST.column('id', c)} DESC LIMIT 1) "
         f"WHERE {_PERSON.column('id', c)} = %s AND {_REPORT.column('reference', c)} = %s "
-        f"AND {_REPORT.column('force', c)} IN ({', '.join(['%s'] * len(force_ids))})"
+        f"AND {_REPORT.column('force', c)} IN ({', '.join(['%s'] * forces)})"
     )
+
+
+def request_subject(
+    *, reference: str, person_id: int, force_ids: list[int]
+) -> RequestSubject | None:
+    """The person `person_id` of the report `reference` in one of `force_ids`, with the
+    report, its force and the sealed note the gateway would decide on, or None.
+
+    One statement, written out (`database.columns`): the API asks this on every decision
+    request, and the ORM took longer to build the two queries than the database took to
+    answer them. The note is picked as `services.latest_sealed_note` picks it.
+    """
+    if not force_ids:
+        return None
+    c = connection
+    sql = _request_subject_sql(c.vendor, len(force_ids))
     with c.cursor() as cursor:
         cursor.execute(sql, [person_id, reference, *force_ids])
         row = cursor.fetchone()

@@ -27,7 +27,7 @@ from enum import Enum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -43,6 +43,7 @@ from haven.web.accounts.models import User
 from haven.web.accounts.permissions import Capability, can
 from haven.web.accounts.selectors import force_active_policy
 from haven.web.accounts.services import staff_pseudonym
+from haven.web.database.columns import insert_new
 from haven.web.ledger.services import ledger_batch, ledger_pseudonym, ledger_record
 from haven.web.reporting.models import Report, ReportPerson, SealedNote, Stage
 from haven.web.reporting.services import person_pseudonym, report_pseudonym, sealed_note_record
@@ -326,7 +327,7 @@ def decision_request_create(
     with transaction.atomic(savepoint=False), ledger_batch():
         if opened is not None:
             _sealed_access(report, person, request_pseudonym(request), "decision", by)
-        request.save()
+        insert_new(request, connection)  # the ORM's INSERT, without building it each time
         ledger_record(
             Decision(
                 report=report_pseudonym(report),
