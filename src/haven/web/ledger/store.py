@@ -115,10 +115,6 @@ def append_in_server(entries: Sequence[tuple]) -> int | None:
     return None if start is None else int(start)
 
 
-Rows = tuple[type[models.Model], Sequence[str], Sequence[tuple]]
-"""A table's model, the columns given, and the rows to insert."""
-
-
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple]) -> None:
     """Insert append-only rows into one table with one parameterised `executemany`."""
     if not rows:
