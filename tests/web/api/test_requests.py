@@ -87,10 +87,24 @@ def test_bad_input_is_400_naming_the_field_and_records_nothing(client, officer, 
         content_type="application/json",
     )  # fmt: skip
     assert nobody.status_code == 400 and nobody.json()["detail"].startswith("person: ")
-    for body in ("[1, 2]", '"pnc_check"', "7"):
+    for body in ("[1, 2]", '"pnc_check"', "7", ""):
         not_an_object = client.post("/api/v1/requests/", body, content_type="application/json")
         assert not_an_object.status_code == 400
         assert not_an_object.json()["detail"] == "The body must be a JSON object of the fields."
+    assert not DecisionRequest.objects.exists()
+
+
+def test_a_token_that_is_not_recognised_is_told_to_send_one_not_about_csrf(client, report):
+    from haven.web.sharing.models import DecisionRequest
+
+    for method in ("get", "post"):
+        answer = getattr(client, method)(
+            "/api/v1/requests/", {} if method == "get" else "{}",
+            **({"content_type": "application/json"} if method == "post" else {}),
+            **bearer("hvn_not_a_token_anyone_made"),
+        )  # fmt: skip
+        assert answer.status_code == 401, (method, answer.content)
+        assert "Authorization: Bearer" in answer.json()["detail"]
     assert not DecisionRequest.objects.exists()
 
 
@@ -115,3 +129,27 @@ def test_officers_cannot_approve_and_other_forces_see_nothing(
     client.force_login(kent_officer)
     assert client.get(f"/api/v1/requests/{created['id']}").status_code == 404
     assert client.get("/api/v1/requests/").json()["count"] == 0
+
+
+def test_every_answer_explains_its_decision_even_a_refusal_by_default(client, officer, met, report):
+    client.force_login(officer)
+    victim = report.people.get(role="victim")
+
+    def ask(**fields) -> dict:
+        answer = client.post(
+            "/api/v1/requests/",
+            {"report": report.reference, "person": victim.pk, **fields},
+            content_type="application/json",
+        )
+        assert answer.status_code == 201, answer.content
+        return answer.json()
+
+    allowed = ask(action="pnc_check", purpose="safeguarding")
+    assert allowed["decision"] == "allow" and allowed["rules"]
+    assert allowed["explanation"].startswith("Allowed.")
+    assert allowed["rules"][0]["rule"] in allowed["explanation"]
+    # No rule of the policy permits a disclosure to a support service here: refused by
+    # default, with no rule to cite; the answer says so in words.
+    by_default = ask(action="disclose", recipient="support_service", purpose="safeguarding")
+    assert by_default["decision"] == "deny" and by_default["rules"] == []
+    assert by_default["explanation"].startswith("Denied by default. No rule of this policy")

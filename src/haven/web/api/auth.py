@@ -44,6 +44,14 @@ class ConsoleSession(SessionAuth):
             return user
         return None
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # A caller that sent a token is not a console session: a token that was not
+        # recognised is answered 401 ("send an API token"), not with the session's CSRF
+        # refusal, which would send them looking in the wrong place.
+        if request.headers.get("Authorization"):
+            return None
+        return super().__call__(request)
+
 
 SIGNED_IN = [TokenAuth(), ConsoleSession()]
 

@@ -28,7 +28,12 @@ from haven.web.api.schemas import (
 from haven.web.apitokens.scopes import Scope
 from haven.web.sharing.labels import label_of, obligation_title
 from haven.web.sharing.models import Action, DecisionRequest, Purpose, Recipient, Status
-from haven.web.sharing.selectors import RequestSubject, request_citations, request_subject
+from haven.web.sharing.selectors import (
+    RequestSubject,
+    request_citations,
+    request_explanation,
+    request_subject,
+)
 from haven.web.sharing.services import (
     OfficerAnswers,
     approval_record,
@@ -65,6 +70,7 @@ def request_out(request: DecisionRequest, *, approvals_given: int | None = None)
         "policy": request.policy,
         "policy_version": request.policy_version,
         "rules": [vars(citation) for citation in request_citations(request)],
+        "explanation": request_explanation(request),
         "obligations": [
             {"code": code, "title": obligation_title(code), "duty": describe_obligation(code)}
             for code in request.obligations

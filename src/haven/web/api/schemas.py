@@ -180,6 +180,10 @@ class RequestOut(Schema):
     policy: str
     policy_version: str
     rules: list[Citation]
+    explanation: str = Field(
+        description="The decision in words: the rules and duties, or, when no rule "
+        "matched, that the policy refuses what it does not permit (deny by default)."
+    )
     obligations: list[ObligationOut]
     requested_at: datetime
     approvals_needed: int

@@ -43,10 +43,13 @@ def _where(location: tuple | list) -> str:
 
 
 def _body_is_not_an_object(request: HttpRequest) -> bool:
-    """A JSON body that parses but is not an object (`[1, 2]`, `"text"`): every field
-    would be reported missing, which hides the real mistake."""
-    if request.method not in ("POST", "PUT", "PATCH") or not request.body:
+    """No body, or a JSON body that parses but is not an object (`[1, 2]`, `"text"`):
+    ninja would report the body itself, or every field, missing, which hides the real
+    mistake."""
+    if request.method not in ("POST", "PUT", "PATCH"):
         return False
+    if not request.body:
+        return True
     try:
         return not isinstance(json.loads(request.body), dict)
     except ValueError:

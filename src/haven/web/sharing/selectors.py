@@ -536,6 +536,32 @@ def disclosure_fields(*, purpose: str, minimise: bool) -> tuple[str, ...]:
     return package_fields(purpose=purpose, minimise=minimise)
 
 
+def request_explanation(request: DecisionRequest) -> str:
+    """The decision in a short paragraph, as `haven policy decide` words it: the rules in
+    their own words and the duties, or, when no rule matched, that the policy refuses by
+    default. Built from the action and recipient only, never the sealed case."""
+    from haven.policy.explain import explain
+    from haven.policy.table import Outcome
+
+    policy = _policy(request)
+    rules = []
+    for rule_id in request.rules if policy is not None else ():
+        try:
+            rules.append(policy.rule(rule_id))
+        except KeyError:
+            continue  # a rule the policy as loaded here no longer has
+    known = {rule.id for rule in rules}
+    outcome = Outcome(
+        decision=request.decision,
+        rule_ids=tuple(rule_id for rule_id in request.rules if rule_id in known),
+        obligations=tuple(request.obligations),
+    )
+    if request.rules and not outcome.rule_ids:  # rules the loaded policy no longer has
+        return f"{'Allowed' if request.decision == 'allow' else 'Denied'} by {request.policy}."
+    case = {"action": request.action, "recipient": request.recipient}
+    return explain(outcome, rules, case)  # type: ignore[arg-type]
+
+
 def request_citations(request: DecisionRequest) -> tuple[Citation, ...]:
     """The rules `request` was decided on, with their summaries and sources."""
     return _citations(request)
