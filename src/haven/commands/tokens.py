@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from difflib import get_close_matches
 
 from haven.commands import CommandError
 from haven.commands.site import database_error_line, setup_django
@@ -43,15 +44,34 @@ def _force(code: str):
     try:
         return Force.objects.get(code=code)
     except Force.DoesNotExist:
-        raise CommandError(f"--force: no force with the code {code!r}") from None
+        codes = list(Force.objects.order_by("code").values_list("code", flat=True))
+        near = [c for c in codes if c.startswith(code.lower())] or get_close_matches(
+            code.lower(), codes, n=3
+        )
+        hint = f"did you mean {', '.join(near)}?" if near else f"the codes: {', '.join(codes)}"
+        raise CommandError(f"--force: no force with the code {code!r}; {hint}") from None
 
 
 def _refused(error: Exception) -> CommandError:
+    """One line for a refusal; a field's message names the option it came from."""
     from django.core.exceptions import ValidationError
 
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        return CommandError(
+            "; ".join(
+                f"--{field}: {_lower_first(' '.join(messages))}"
+                if field != "__all__"
+                else " ".join(messages)
+                for field, messages in error.message_dict.items()
+            )
+        )
     if isinstance(error, ValidationError):
         return CommandError(" ".join(error.messages))
     return CommandError(str(error))
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def create_command(args: argparse.Namespace) -> int:

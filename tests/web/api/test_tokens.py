@@ -88,3 +88,20 @@ def test_the_haven_tokens_command(officer, met, capsys):
     assert token.revoked is not None
     assert main(["tokens", "create", "--force", "metropolitan", "--name", "X", "--scopes",
                  "approvals:write", "--by", "officer"]) == 2  # fmt: skip
+
+
+def test_the_tokens_command_names_the_option_at_fault_and_the_codes_nearby(officer, met, capsys):
+    from haven.cli import main
+
+    def refusal(*args: str) -> str:
+        assert main(["tokens", "create", "--name", "X", "--by", "officer", *args]) == 2
+        return capsys.readouterr().err.strip()
+
+    assert refusal("--force", "met", "--scopes", "reports:read") == (
+        "haven: --force: no force with the code 'met'; did you mean metropolitan?"
+    )
+    assert "the codes: " in refusal("--force", "zzz", "--scopes", "reports:read")
+    assert refusal("--force", "metropolitan", "--scopes", "reports:write").startswith(
+        "haven: --scopes: unknown scope 'reports:write': choose from "
+    )
+    assert not ApiToken.objects.exists()

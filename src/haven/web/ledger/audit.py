@@ -129,7 +129,8 @@ class AuditResult:
             f"ledger audit passed: {self.entries:,} entries, and the head and the stored "
             f"tree ({self.nodes:,} nodes) match them; {self.sealed:,} sealed events open and "
             f"match their commitments, {self.public:,} are public; {self.checkpoints:,} "
-            f"published checkpoints match the tree; {covered}"
+            f"published checkpoint{'' if self.checkpoints == 1 else 's'} "
+            f"match{'es' if self.checkpoints == 1 else ''} the tree; {covered}"
         )
 
 
