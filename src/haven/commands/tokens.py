@@ -56,22 +56,13 @@ def _refused(error: Exception) -> CommandError:
     """One line for a refusal; a field's message names the option it came from."""
     from django.core.exceptions import ValidationError
 
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        return CommandError(
-            "; ".join(
-                f"--{field}: {_lower_first(' '.join(messages))}"
-                if field != "__all__"
-                else " ".join(messages)
-                for field, messages in error.message_dict.items()
-            )
-        )
+    from haven.web.refusal_line import refusal_line
+
     if isinstance(error, ValidationError):
-        return CommandError(" ".join(error.messages))
+        return CommandError(
+            refusal_line(error, lambda field, text: f"--{field}: {text[:1].lower()}{text[1:]}")
+        )
     return CommandError(str(error))
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
 
 
 def create_command(args: argparse.Namespace) -> int:

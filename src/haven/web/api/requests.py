@@ -30,8 +30,7 @@ from haven.web.sharing.labels import label_of, obligation_title
 from haven.web.sharing.models import Action, DecisionRequest, Purpose, Recipient, Status
 from haven.web.sharing.selectors import (
     RequestSubject,
-    request_citations,
-    request_explanation,
+    request_reasons,
     request_subject,
 )
 from haven.web.sharing.services import (
@@ -53,6 +52,7 @@ def request_out(request: DecisionRequest, *, approvals_given: int | None = None)
     request just created has none), else it is counted."""
     if approvals_given is None:
         approvals_given = request.approvals.filter(approved=True).count()
+    citations, explanation = request_reasons(request)
     return {
         "id": request.pk,
         "report": request.report.reference,
@@ -69,8 +69,8 @@ def request_out(request: DecisionRequest, *, approvals_given: int | None = None)
         "status_label": label_of(Status, request.status),
         "policy": request.policy,
         "policy_version": request.policy_version,
-        "rules": [vars(citation) for citation in request_citations(request)],
-        "explanation": request_explanation(request),
+        "rules": [vars(citation) for citation in citations],
+        "explanation": explanation,
         "obligations": [
             {"code": code, "title": obligation_title(code), "duty": describe_obligation(code)}
             for code in request.obligations

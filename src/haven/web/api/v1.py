@@ -18,6 +18,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from haven.web.api.reports import router as reports_router
 from haven.web.api.requests import router as requests_router
 from haven.web.ledger.api import router as ledger_router
+from haven.web.refusal_line import refusal_line
 
 api = NinjaAPI(
     title="Haven API",
@@ -72,13 +73,7 @@ def invalid_input(request: HttpRequest, error: NinjaValidationError) -> HttpResp
 
 @api.exception_handler(DjangoValidationError)
 def refused_input(request: HttpRequest, error: DjangoValidationError) -> HttpResponse:
-    if hasattr(error, "error_dict"):
-        detail = "; ".join(
-            f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
-            for field, messages in error.message_dict.items()
-        )
-    else:
-        detail = " ".join(error.messages)
+    detail = refusal_line(error, lambda field, text: f"{field}: {text}")
     return api.create_response(request, {"detail": detail}, status=400)
 
 

@@ -35,6 +35,7 @@ class ModelColumns(Generic[M]):
         if unknown:
             raise ValueError(f"{model.__name__} has no column {', '.join(sorted(unknown))}")
         self.attnames = [field.attname for field in self.fields]
+        self._pk_position = self.attnames.index(model._meta.pk.attname)
         self._converters: dict[str, list[list[tuple[Converter, Any]]]] = {}
 
     def __len__(self) -> int:
@@ -62,7 +63,7 @@ class ModelColumns(Generic[M]):
             for converter, expression in steps:
                 value = converter(value, expression, connection)
             converted[position] = value
-        if converted[self.attnames.index(self.model._meta.pk.attname)] is None:
+        if converted[self._pk_position] is None:
             return None
         return self.model.from_db(connection.alias, self.attnames, converted)
 

@@ -18,7 +18,10 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from haven.policy import PolicyError
+from haven.policy.explain import explain
+from haven.policy.model import Policy, Rule
 from haven.policy.obligations import describe_obligation
+from haven.policy.table import Outcome
 from haven.web.accounts.models import Force, User
 from haven.web.accounts.permissions import Capability, can, forces_where
 from haven.web.database.columns import ModelColumns, split_row
@@ -234,11 +237,12 @@ def request_page(*, request: DecisionRequest, user: User) -> RequestPage:
                 purpose=request.purpose, minimise="minimise_fields" in request.obligations
             )
         )
+    policy = _policy(request)
     return RequestPage(
         summary=request_summary(request),
-        policy_title=_policy_title(request),
+        policy_title=_policy_title(request, policy),
         allowed=request.decision == "allow",
-        citations=_citations(request),
+        citations=_citations(_decided_rules(request, policy)),
         checklist=tuple(_checklist(request, verdicts, referrals, fields)),
         verdicts=verdicts,
         referrals=referrals,
@@ -267,26 +271,48 @@ def _policy(request: DecisionRequest):
         return None
 
 
-def _policy_title(request: DecisionRequest) -> str:
-    policy = _policy(request)
+def _policy_title(request: DecisionRequest, policy: Policy | None) -> str:
     title = policy.title if policy is not None else request.policy
     return f"{title} (version {request.policy_version})"
 
 
-def _citations(request: DecisionRequest) -> tuple[Citation, ...]:
-    policy = _policy(request)
-    found = []
+def _decided_rules(
+    request: DecisionRequest, policy: Policy | None
+) -> list[tuple[str, Rule | None]]:
+    """Each rule the request was decided on: its id, and the rule as `policy` has it
+    (None when the policy, or that rule, can no longer be loaded here)."""
+    found: list[tuple[str, Rule | None]] = []
     for rule_id in request.rules:
         try:
-            rule = policy.rule(rule_id) if policy is not None else None
+            found.append((rule_id, policy.rule(rule_id) if policy is not None else None))
         except KeyError:
-            rule = None
-        found.append(
-            Citation(rule=rule_id, summary=rule.summary, source=rule.source)
-            if rule is not None
-            else Citation(rule=rule_id, summary="", source="")
-        )
-    return tuple(found)
+            found.append((rule_id, None))
+    return found
+
+
+def _citations(decided: list[tuple[str, Rule | None]]) -> tuple[Citation, ...]:
+    return tuple(
+        Citation(rule=rule_id, summary=rule.summary, source=rule.source)
+        if rule is not None
+        else Citation(rule=rule_id, summary="", source="")
+        for rule_id, rule in decided
+    )
+
+
+def _explanation(request: DecisionRequest, decided: list[tuple[str, Rule | None]]) -> str:
+    """The decision in a short paragraph, as `haven policy decide` words it: the rules in
+    their own words and the duties, or, when no rule matched, that the policy refuses by
+    default. Built from the action and recipient only, never the sealed case."""
+    rules = [rule for _rule_id, rule in decided if rule is not None]
+    if request.rules and not rules:  # rules the policy as loaded here no longer has
+        return f"{'Allowed' if request.decision == 'allow' else 'Denied'} by {request.policy}."
+    outcome = Outcome(
+        decision=request.decision,
+        rule_ids=tuple(rule.id for rule in rules),
+        obligations=tuple(request.obligations),
+    )
+    case = {"action": request.action, "recipient": request.recipient}
+    return explain(outcome, rules, case)  # type: ignore[arg-type]
 
 
 def _checklist(
@@ -536,32 +562,8 @@ def disclosure_fields(*, purpose: str, minimise: bool) -> tuple[str, ...]:
     return package_fields(purpose=purpose, minimise=minimise)
 
 
-def request_explanation(request: DecisionRequest) -> str:
-    """The decision in a short paragraph, as `haven policy decide` words it: the rules in
-    their own words and the duties, or, when no rule matched, that the policy refuses by
-    default. Built from the action and recipient only, never the sealed case."""
-    from haven.policy.explain import explain
-    from haven.policy.table import Outcome
-
-    policy = _policy(request)
-    rules = []
-    for rule_id in request.rules if policy is not None else ():
-        try:
-            rules.append(policy.rule(rule_id))
-        except KeyError:
-            continue  # a rule the policy as loaded here no longer has
-    known = {rule.id for rule in rules}
-    outcome = Outcome(
-        decision=request.decision,
-        rule_ids=tuple(rule_id for rule_id in request.rules if rule_id in known),
-        obligations=tuple(request.obligations),
-    )
-    if request.rules and not outcome.rule_ids:  # rules the loaded policy no longer has
-        return f"{'Allowed' if request.decision == 'allow' else 'Denied'} by {request.policy}."
-    case = {"action": request.action, "recipient": request.recipient}
-    return explain(outcome, rules, case)  # type: ignore[arg-type]
-
-
-def request_citations(request: DecisionRequest) -> tuple[Citation, ...]:
-    """The rules `request` was decided on, with their summaries and sources."""
-    return _citations(request)
+def request_reasons(request: DecisionRequest) -> tuple[tuple[Citation, ...], str]:
+    """The rules `request` was decided on, with their summaries and sources, and the
+    decision in words (`_explanation`), from one load of its policy."""
+    decided = _decided_rules(request, _policy(request))
+    return _citations(decided), _explanation(request, decided)
